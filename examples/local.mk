@@ -1,0 +1,3 @@
+# examples/: runnable labs.  examples/demo is the first Quick-start command:
+# it builds overlayd and shows a two-node tunnel working.
+dist_noinst_SCRIPTS += examples/demo

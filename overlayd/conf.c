@@ -1,0 +1,210 @@
+/*
+ * conf.c: defaults, printing, comparison and freeing of the parsed
+ * overlayd.conf(5). conf_print() writes the canonical form: every setting
+ * explicit, one per line, so that parsing its output gives the same config
+ * and printing that again gives the same bytes.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+
+#ifndef RUNDIR
+#define RUNDIR	"/run"
+#endif
+
+#ifndef OVERLAYD_USER
+#define OVERLAYD_USER	"overlayd"
+#endif
+
+#define CONF_CTL_PATH	RUNDIR "/overlayd.sock"
+
+struct ovl_conf *
+conf_new(void)
+{
+	struct ovl_conf	*conf;
+
+	_Static_assert(sizeof(OVERLAYD_USER) <= sizeof(conf->user),
+	    "OVERLAYD_USER is too long");
+	_Static_assert(sizeof(CONF_CTL_PATH) <= sizeof(conf->ctl_path),
+	    "RUNDIR is too long for a socket path");
+
+	if ((conf = malloc(sizeof(*conf))) == NULL)
+		return NULL;
+	*conf = (struct ovl_conf){
+		.user = OVERLAYD_USER,
+		.ctl_path = CONF_CTL_PATH,
+		.mtu = 1500,
+	};
+	TAILQ_INIT(&conf->peers);
+	return conf;
+}
+
+void
+conf_free(struct ovl_conf *conf)
+{
+	struct peer_conf	*p;
+
+	if (conf == NULL)
+		return;
+	while ((p = TAILQ_FIRST(&conf->peers)) != NULL) {
+		TAILQ_REMOVE(&conf->peers, p, entry);
+		explicit_bzero(p, sizeof(*p));	/* holds keys */
+		free(p);
+	}
+	free(conf);
+}
+
+const char *
+conf_alg_name(enum sa_alg alg)
+{
+	switch (alg) {
+	case SA_AES_GCM_128:
+		return "aes-gcm-128";
+	case SA_AES_GCM_256:
+		return "aes-gcm-256";
+	case SA_ALG_NONE:
+		break;
+	}
+	return "none";
+}
+
+/* Writes s as a quoted string the lexer reads back unchanged. */
+static void
+conf_print_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void
+conf_print_sa(FILE *f, const char *dir, const struct sa_conf *sa)
+{
+	unsigned int	i;
+
+	fprintf(f, "\tsa %s spi 0x%08x %s key 0x", dir, sa->spi,
+	    conf_alg_name(sa->alg));
+	for (i = 0; i < sa->keylen; i++)
+		fprintf(f, "%02x", sa->key[i]);
+	fputc('\n', f);
+}
+
+static void
+conf_print_peer(FILE *f, const struct peer_conf *p)
+{
+	char		buf[PREFIX_STRLEN];
+	unsigned int	i;
+
+	fputs("peer ", f);
+	conf_print_str(f, p->name);
+	fputs(" {\n", f);
+	fprintf(f, "\tlocal %s\n", addr_fmt(&p->local, buf, sizeof(buf)));
+	fprintf(f, "\tremote %s\n", addr_fmt(&p->remote, buf, sizeof(buf)));
+	if (p->encap == ENCAP_UDP)
+		fprintf(f, "\tencap udp port %u\n", p->port);
+	else
+		fputs("\tencap esp\n", f);
+	if (p->mtu != 0)
+		fprintf(f, "\tmtu %u\n", p->mtu);
+	if (p->gre_key_set)
+		fprintf(f, "\tgre key %u\n", p->gre_key);
+	for (i = 0; i < p->naddrs; i++)
+		fprintf(f, "\taddress %s\n",
+		    prefix_fmt(&p->addrs[i], buf, sizeof(buf)));
+	fprintf(f, "\tesn %s\n", p->esn ? "yes" : "no");
+	fprintf(f, "\treplay window %u\n", p->replay_window);
+	if (p->sa_in.set)
+		conf_print_sa(f, "in", &p->sa_in);
+	if (p->sa_out.set)
+		conf_print_sa(f, "out", &p->sa_out);
+	fputs("}\n", f);
+}
+
+void
+conf_print(FILE *f, const struct ovl_conf *conf)
+{
+	const struct peer_conf	*p;
+
+	fputs("user ", f);
+	conf_print_str(f, conf->user);
+	fputs("\ncontrol socket ", f);
+	conf_print_str(f, conf->ctl_path);
+	fputc('\n', f);
+	if (conf->ctl_group[0] != '\0') {
+		fputs("control group ", f);
+		conf_print_str(f, conf->ctl_group);
+		fputc('\n', f);
+	}
+	fprintf(f, "mtu %u\n", conf->mtu);
+	/* plain loops: cppcheck cannot see through TAILQ_FOREACH */
+	for (p = TAILQ_FIRST(&conf->peers); p != NULL;
+	    p = TAILQ_NEXT(p, entry)) {
+		fputc('\n', f);
+		conf_print_peer(f, p);
+	}
+}
+
+struct peer_conf *
+conf_peer_find(const struct ovl_conf *conf, const char *name)
+{
+	struct peer_conf	*p;
+
+	for (p = TAILQ_FIRST(&conf->peers); p != NULL;
+	    p = TAILQ_NEXT(p, entry))
+		if (strcmp(p->name, name) == 0)
+			return p;
+	return NULL;
+}
+
+uint32_t
+conf_peer_mtu(const struct ovl_conf *conf, const struct peer_conf *p)
+{
+	return p->mtu != 0 ? p->mtu : conf->mtu;
+}
+
+static bool
+conf_sa_equal(const struct sa_conf *a, const struct sa_conf *b)
+{
+	if (a->set != b->set)
+		return false;
+	if (!a->set)
+		return true;
+	return a->spi == b->spi && a->alg == b->alg &&
+	    a->keylen == b->keylen && memcmp(a->key, b->key, a->keylen) == 0;
+}
+
+static bool
+conf_prefix_equal(const struct prefix *a, const struct prefix *b)
+{
+	return a->len == b->len && addr_eq(&a->addr, &b->addr);
+}
+
+/* True when a and b configure the same tunnel: every field matters. */
+bool
+conf_peer_equal(const struct peer_conf *a, const struct peer_conf *b)
+{
+	unsigned int	i;
+
+	if (strcmp(a->name, b->name) != 0 ||
+	    !addr_eq(&a->local, &b->local) ||
+	    !addr_eq(&a->remote, &b->remote) ||
+	    a->encap != b->encap || a->port != b->port || a->mtu != b->mtu ||
+	    a->gre_key_set != b->gre_key_set ||
+	    (a->gre_key_set && a->gre_key != b->gre_key) ||
+	    a->esn != b->esn || a->replay_window != b->replay_window ||
+	    a->naddrs != b->naddrs)
+		return false;
+	for (i = 0; i < a->naddrs; i++)
+		if (!conf_prefix_equal(&a->addrs[i], &b->addrs[i]))
+			return false;
+	return conf_sa_equal(&a->sa_in, &b->sa_in) &&
+	    conf_sa_equal(&a->sa_out, &b->sa_out);
+}

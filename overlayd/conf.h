@@ -1,0 +1,85 @@
+/*
+ * conf.h: the parsed overlayd.conf(5). parse.y fills it, conf.c prints,
+ * compares and frees it; nothing else in overlayd reads the file.
+ */
+#ifndef OVL_CONF_H
+#define OVL_CONF_H
+
+#include <sys/queue.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "addr.h"
+
+#define CONF_PEER_NAME_MAX	11	/* "ovl-" + name fits IFNAMSIZ */
+#define CONF_MAX_ADDRS		8	/* overlay addresses per tunnel */
+#define CONF_KEY_MAX		36	/* AES-256 key + 4-byte salt */
+#define CONF_MTU_MIN		1280
+#define CONF_MTU_MAX		9000
+#define CONF_REPLAY_MIN		32
+#define CONF_REPLAY_MAX		4096
+#define CONF_REPLAY_DEFAULT	1024
+#define CONF_ESP_UDP_PORT	4500
+
+enum conf_encap {
+	ENCAP_ESP = 0,		/* raw ESP, IP protocol 50 */
+	ENCAP_UDP,		/* ESP in UDP 4500, RFC 3948 */
+};
+
+enum sa_alg {
+	SA_ALG_NONE = 0,
+	SA_AES_GCM_128,		/* 16-byte key + 4-byte salt, RFC 4106 */
+	SA_AES_GCM_256,		/* 32-byte key + 4-byte salt */
+};
+
+struct sa_conf {
+	bool		set;
+	uint32_t	spi;		/* never 0..255 (RFC 4303 2.1) */
+	enum sa_alg	alg;
+	uint8_t		key[CONF_KEY_MAX];	/* key then salt */
+	uint8_t		keylen;		/* 20 or 36 */
+};
+
+struct peer_conf {
+	TAILQ_ENTRY(peer_conf)	 entry;
+	char			 name[CONF_PEER_NAME_MAX + 1];
+	struct addr		 local;
+	struct addr		 remote;
+	enum conf_encap		 encap;
+	uint16_t		 port;		/* remote UDP port, ENCAP_UDP */
+	uint32_t		 mtu;		/* underlay MTU; 0: global */
+	bool			 gre_key_set;
+	uint32_t		 gre_key;
+	struct prefix		 addrs[CONF_MAX_ADDRS];
+	unsigned int		 naddrs;
+	bool			 esn;
+	uint32_t		 replay_window;
+	struct sa_conf		 sa_in;
+	struct sa_conf		 sa_out;
+};
+TAILQ_HEAD(peer_conf_head, peer_conf);
+
+struct ovl_conf {
+	char			 user[64];
+	char			 ctl_path[108];	/* sun_path */
+	char			 ctl_group[64];	/* empty: the user's group */
+	uint32_t		 mtu;		/* default underlay MTU */
+	struct peer_conf_head	 peers;
+};
+
+/* parse.y: NULL on any error, each error logged as "file:line: message" */
+struct ovl_conf	*conf_parse(const char *path);
+struct ovl_conf	*conf_parse_file(FILE *f, const char *name);	/* f stays open */
+
+/* conf.c */
+struct ovl_conf	*conf_new(void);	/* defaults filled in */
+void		 conf_free(struct ovl_conf *);
+void		 conf_print(FILE *, const struct ovl_conf *);
+struct peer_conf *conf_peer_find(const struct ovl_conf *, const char *);
+uint32_t	 conf_peer_mtu(const struct ovl_conf *, const struct peer_conf *);
+bool		 conf_peer_equal(const struct peer_conf *,
+		    const struct peer_conf *);
+const char	*conf_alg_name(enum sa_alg);
+
+#endif

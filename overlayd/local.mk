@@ -1,0 +1,31 @@
+# overlayd/: the node daemon and its CLI. Everything but main() lives in
+# liboverlay.a so that unit tests and fuzzers link the real code.
+noinst_LIBRARIES += overlayd/liboverlay.a
+overlayd_liboverlay_a_SOURCES = \
+	overlayd/addr.c overlayd/addr.h \
+	overlayd/buf.c overlayd/buf.h \
+	overlayd/conf.c overlayd/conf.h \
+	overlayd/ctl.c overlayd/ctl.h \
+	overlayd/dp.c overlayd/dp.h \
+	overlayd/esp.c overlayd/esp.h \
+	overlayd/gre.c overlayd/gre.h \
+	overlayd/ip.c overlayd/ip.h \
+	overlayd/log.c overlayd/log.h \
+	overlayd/nl.c overlayd/nl.h \
+	overlayd/parse.y \
+	overlayd/peer.c overlayd/peer.h \
+	overlayd/priv.c overlayd/priv.h \
+	overlayd/replay.c overlayd/replay.h \
+	overlayd/sock.c overlayd/sock.h \
+	overlayd/tun.c overlayd/tun.h
+
+OVL_LIBS = overlayd/liboverlay.a $(OPENSSL_LIBS) $(LIBEV_LIBS) \
+	$(JANSSON_LIBS) $(LIBMNL_LIBS) $(CAPNG_LIBS)
+
+sbin_PROGRAMS += overlayd/overlayd
+overlayd_overlayd_SOURCES = overlayd/overlayd.c
+overlayd_overlayd_LDADD = $(OVL_LIBS)
+
+sbin_PROGRAMS += overlayd/overlayctl
+overlayd_overlayctl_SOURCES = overlayd/overlayctl.c
+overlayd_overlayctl_LDADD = overlayd/liboverlay.a $(JANSSON_LIBS)

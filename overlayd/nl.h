@@ -1,0 +1,17 @@
+/*
+ * nl.h: rtnetlink through libmnl: link state, MTU and addresses of the
+ * TUN devices overlayd owns.
+ */
+#ifndef OVL_NL_H
+#define OVL_NL_H
+
+#include <stdbool.h>
+
+#include "addr.h"
+
+int	nl_open(void);
+void	nl_close(void);
+int	nl_link_set(const char *ifname, unsigned int mtu, bool up);
+int	nl_addr_add(const char *ifname, const struct prefix *);
+
+#endif

@@ -1,0 +1,226 @@
+/*
+ * overlayctl: query and control a running overlayd.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "ctl.h"
+
+#ifndef RUNDIR
+#define RUNDIR	"/run"
+#endif
+
+struct ctl_verb {
+	const char	*words;		/* the command as typed and as sent */
+	void		(*show)(json_t *);
+	const char	*help;
+};
+
+static void show_tunnels(json_t *);
+static void show_result(json_t *);
+
+static const struct ctl_verb verbs[] = {
+	{ "show tunnels", show_tunnels, "tunnels, SPIs, counters, drops" },
+	{ "reload", show_result, "re-read the configuration file" },
+};
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	size_t	i;
+
+	fprintf(stderr, "usage: overlayctl [-j] [-s socket] command\n"
+	    "commands:\n");
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		fprintf(stderr, "  %-14s %s\n", verbs[i].words, verbs[i].help);
+	exit(1);
+}
+
+static uint64_t
+jint(json_t *o, const char *key)
+{
+	return (uint64_t)json_integer_value(json_object_get(o, key));
+}
+
+static const char *
+jstr(json_t *o, const char *key)
+{
+	const char	*s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "-";
+}
+
+static void
+print_drops(const char *label, json_t *drops)
+{
+	const char	*k;
+	json_t		*v;
+
+	printf("%s", label);
+	json_object_foreach(drops, k, v)
+		printf(" %s %" PRIu64, k, (uint64_t)json_integer_value(v));
+	printf("\n");
+}
+
+static void
+show_tunnels(json_t *reply)
+{
+	json_t	*t;
+	size_t	 i;
+
+	printf("%-12s %-16s %-5s %-16s %-5s %5s %-10s %-10s %10s %12s "
+	    "%10s %12s\n", "TUNNEL", "INTERFACE", "STATE", "REMOTE", "ENCAP",
+	    "MTU", "SPI-IN", "SPI-OUT", "TX-PKTS", "TX-BYTES", "RX-PKTS",
+	    "RX-BYTES");
+	json_array_foreach(json_object_get(reply, "tunnels"), i, t) {
+		printf("%-12s %-16s %-5s %-16s %-5s %5" PRIu64 " %-10s %-10s "
+		    "%10" PRIu64 " %12" PRIu64 " %10" PRIu64 " %12" PRIu64 "\n",
+		    jstr(t, "name"), jstr(t, "interface"), jstr(t, "state"),
+		    jstr(t, "remote"), jstr(t, "encap"), jint(t, "mtu"),
+		    jstr(t, "spi_in"), jstr(t, "spi_out"),
+		    jint(t, "tx_packets"), jint(t, "tx_bytes"),
+		    jint(t, "rx_packets"), jint(t, "rx_bytes"));
+		print_drops("    drops:", json_object_get(t, "drops"));
+	}
+	print_drops("drops not tied to a tunnel:",
+	    json_object_get(reply, "drops"));
+}
+
+static void
+show_result(json_t *reply)
+{
+	printf("%s\n", jstr(reply, "result"));
+}
+
+static int
+ctl_connect(const char *path)
+{
+	struct sockaddr_un	sun;
+	int			fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if ((size_t)snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path) >=
+	    sizeof(sun.sun_path)) {
+		fprintf(stderr, "overlayctl: socket path too long: %s\n", path);
+		return -1;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		fprintf(stderr, "overlayctl: connect %s: %s (is overlayd "
+		    "running?)\n", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Sends the request and reads the whole reply, bounded. */
+static json_t *
+ctl_request(const char *path, const char *command)
+{
+	json_error_t	 jerr;
+	json_t		*req, *reply;
+	char		*line, *buf;
+	size_t		 len = 0;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = ctl_connect(path)) == -1)
+		return NULL;
+	req = json_pack("{s:s}", "command", command);
+	line = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	if (line == NULL || (buf = malloc(CTL_REPLY_MAX + 1)) == NULL) {
+		fprintf(stderr, "overlayctl: out of memory\n");
+		exit(1);
+	}
+	if (dprintf(fd, "%s\n", line) < 0) {
+		fprintf(stderr, "overlayctl: write: %s\n", strerror(errno));
+		exit(1);
+	}
+	free(line);
+	while (len < CTL_REPLY_MAX &&
+	    (n = read(fd, buf + len, CTL_REPLY_MAX - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	buf[len] = '\0';
+	reply = json_loads(buf, 0, &jerr);
+	free(buf);
+	if (reply == NULL || !json_is_object(reply)) {
+		fprintf(stderr, "overlayctl: bad reply from overlayd: %s\n",
+		    reply == NULL ? jerr.text : "not an object");
+		json_decref(reply);
+		return NULL;
+	}
+	return reply;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "socket", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct ctl_verb	*verb = NULL;
+	const char		*sock = RUNDIR "/overlayd.sock";
+	char			 words[128] = "";
+	json_t			*reply;
+	size_t			 i;
+	int			 ch, json = 0, rv = 0;
+
+	while ((ch = getopt_long(argc, argv, "js:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			json = 1;
+			break;
+		case 's':
+			sock = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	for (i = (size_t)optind; i < (size_t)argc; i++) {
+		if (strlen(words) + strlen(argv[i]) + 2 > sizeof(words))
+			usage();
+		if (words[0] != '\0')
+			strcat(words, " ");
+		strcat(words, argv[i]);
+	}
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(words, verbs[i].words) == 0)
+			verb = &verbs[i];
+	if (verb == NULL) {
+		if (words[0] != '\0')
+			fprintf(stderr, "overlayctl: unknown command \"%s\"\n",
+			    words);
+		usage();
+	}
+	if ((reply = ctl_request(sock, verb->words)) == NULL)
+		return 1;
+	if (json_object_get(reply, "error") != NULL) {
+		fprintf(stderr, "overlayctl: %s\n", jstr(reply, "error"));
+		rv = 1;
+	} else if (json) {
+		json_dumpf(reply, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		printf("\n");
+	} else
+		verb->show(reply);
+	json_decref(reply);
+	return rv;
+}

@@ -1,0 +1,1079 @@
+/*
+ * parse.y: the overlayd.conf(5) grammar and its lexer.
+ *
+ * The grammar comes first, then a hand-written lexer with a sorted keyword
+ * table and bgpd-style macros (name = "value", used as $name). Parsing
+ * stops at the first error, which is logged once as "file:line: message".
+ * All state lives in the statics below and is reset by every call, so
+ * conf_parse_file() can run any number of times in one process.
+ */
+
+%{
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "conf.h"
+#include "log.h"
+
+#define MAXTOK		8192	/* longest word or quoted string */
+#define TOKSHOW		40	/* longer tokens are shortened in messages */
+#define TOKSHORT	16	/* to this many characters */
+#define MAXEXPAND	8	/* macro expansions before a token */
+
+struct macro {
+	struct macro	*next;
+	char		*name;
+	char		*value;
+};
+
+static struct {
+	FILE		*f;
+	const char	*name;
+	int		 lineno;	/* line of the next character */
+	int		 tokline;	/* line of the last token */
+	int		 lastc;		/* last character read from f */
+	int		 eof;
+	int		*pb;		/* pushback stack */
+	size_t		 pblen;
+	size_t		 pbcap;
+	int		 nexpand;	/* expansions since the last token */
+	int		 errors;
+	char		 tok[MAXTOK];	/* text of the last token */
+	struct macro	*macros;
+	struct ovl_conf	*conf;
+	struct peer_conf *peer;		/* peer block being parsed */
+	unsigned int	 seen;		/* SEEN_* options of that peer */
+} ps;
+
+#define SEEN_LOCAL	0x001
+#define SEEN_REMOTE	0x002
+#define SEEN_ENCAP	0x004
+#define SEEN_MTU	0x008
+#define SEEN_GRE	0x010
+#define SEEN_ESN	0x020
+#define SEEN_REPLAY	0x040
+
+%}
+
+%define api.pure full
+%locations
+
+%union {
+	char		*string;
+	int		 i;
+}
+
+%{
+static int	 yylex(YYSTYPE *, YYLTYPE *);
+static void	 yyerror(YYLTYPE *, const char *);
+static void	 conf_err(int, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+static void	 str_free(char *);
+static int	 macro_set(char *, char *, int);
+static int	 num_parse(const char *, const char *, int, int,
+		    uint64_t, uint64_t, uint64_t *);
+static int	 num_take(const char *, char *, int, int,
+		    uint64_t, uint64_t, uint64_t *);
+static int	 str_set(char *, size_t, char *, const char *, int);
+static int	 ctl_path_set(char *, int);
+static int	 peer_begin(char *, int);
+static int	 peer_end(int);
+static int	 peer_once(unsigned int, const char *, int);
+static int	 peer_addr(struct addr *, unsigned int, const char *, char *,
+		    int);
+static int	 peer_prefix(char *, int);
+static int	 sa_set(int, char *, int, int, char *, int, int);
+static int	 key_parse(struct sa_conf *, const char *, int);
+%}
+
+%token	ADDRESS AES_GCM_128 AES_GCM_256 CONTROL ENCAP ESN ESP GRE GROUP IN
+%token	KEY LOCAL MTU NO OUT PEER PORT REMOTE REPLAY SA SOCKET SPI UDP USER
+%token	WINDOW YES
+%token	ERROR
+%token	<string> STRING NUMBER MACRONAME
+%type	<string> word
+%type	<i> sadir alg yesno
+
+%destructor { str_free($$); } <string>
+
+%%
+
+grammar		: %empty
+		| grammar '\n'
+		| grammar varset '\n'
+		| grammar main '\n'
+		| grammar peer '\n'
+		;
+
+word		: STRING	/* anything that is not a keyword */
+		| NUMBER
+		;
+
+optnl		: %empty
+		| optnl '\n'
+		;
+
+varset		: MACRONAME '=' word {
+			if (!macro_set($1, $3, @1.first_line))
+				YYABORT;
+		}
+		;
+
+main		: USER word {
+			if (!str_set(ps.conf->user, sizeof(ps.conf->user), $2,
+			    "user name", @2.first_line))
+				YYABORT;
+		}
+		| CONTROL SOCKET STRING {
+			if (!ctl_path_set($3, @3.first_line))
+				YYABORT;
+		}
+		| CONTROL GROUP word {
+			if (!str_set(ps.conf->ctl_group,
+			    sizeof(ps.conf->ctl_group), $3, "control group",
+			    @3.first_line))
+				YYABORT;
+		}
+		| MTU NUMBER {
+			uint64_t	v;
+
+			if (!num_take("mtu", $2, @2.first_line, 0,
+			    CONF_MTU_MIN, CONF_MTU_MAX, &v))
+				YYABORT;
+			ps.conf->mtu = (uint32_t)v;
+		}
+		;
+
+peer		: peerhead optnl '{' peerbody '}' {
+			if (!peer_end(@1.first_line))
+				YYABORT;
+		}
+		;
+
+peerhead	: PEER word {
+			if (!peer_begin($2, @2.first_line))
+				YYABORT;
+		}
+		;
+
+peerbody	: %empty
+		| peerbody '\n'
+		| peerbody peeropt '\n'
+		;
+
+peeropt		: LOCAL STRING {
+			if (!peer_addr(&ps.peer->local, SEEN_LOCAL, "local",
+			    $2, @2.first_line))
+				YYABORT;
+		}
+		| REMOTE STRING {
+			if (!peer_addr(&ps.peer->remote, SEEN_REMOTE, "remote",
+			    $2, @2.first_line))
+				YYABORT;
+		}
+		| ENCAP ESP {
+			if (!peer_once(SEEN_ENCAP, "encap", @1.first_line))
+				YYABORT;
+			ps.peer->encap = ENCAP_ESP;
+			ps.peer->port = 0;
+		}
+		| ENCAP UDP {
+			if (!peer_once(SEEN_ENCAP, "encap", @1.first_line))
+				YYABORT;
+			ps.peer->encap = ENCAP_UDP;
+			ps.peer->port = CONF_ESP_UDP_PORT;
+		}
+		| ENCAP UDP PORT NUMBER {
+			uint64_t	v;
+
+			if (!num_take("port", $4, @4.first_line, 0, 1, 65535,
+			    &v) ||
+			    !peer_once(SEEN_ENCAP, "encap", @1.first_line))
+				YYABORT;
+			ps.peer->encap = ENCAP_UDP;
+			ps.peer->port = (uint16_t)v;
+		}
+		| MTU NUMBER {
+			uint64_t	v;
+
+			if (!num_take("mtu", $2, @2.first_line, 0,
+			    CONF_MTU_MIN, CONF_MTU_MAX, &v) ||
+			    !peer_once(SEEN_MTU, "mtu", @1.first_line))
+				YYABORT;
+			ps.peer->mtu = (uint32_t)v;
+		}
+		| GRE KEY word {
+			uint64_t	v;
+
+			if (!num_take("gre key", $3, @3.first_line, 1, 0,
+			    UINT32_MAX, &v) ||
+			    !peer_once(SEEN_GRE, "gre key", @1.first_line))
+				YYABORT;
+			ps.peer->gre_key_set = true;
+			ps.peer->gre_key = (uint32_t)v;
+		}
+		| ADDRESS STRING {
+			if (!peer_prefix($2, @2.first_line))
+				YYABORT;
+		}
+		| ESN yesno {
+			if (!peer_once(SEEN_ESN, "esn", @1.first_line))
+				YYABORT;
+			ps.peer->esn = $2;
+		}
+		| REPLAY WINDOW NUMBER {
+			uint64_t	v;
+
+			if (!num_take("replay window", $3, @3.first_line, 0,
+			    CONF_REPLAY_MIN, CONF_REPLAY_MAX, &v) ||
+			    !peer_once(SEEN_REPLAY, "replay window",
+			    @1.first_line))
+				YYABORT;
+			ps.peer->replay_window = (uint32_t)v;
+		}
+		| SA sadir SPI word alg KEY word {
+			if (!sa_set($2, $4, @4.first_line, $5, $7,
+			    @7.first_line, @1.first_line))
+				YYABORT;
+		}
+		;
+
+sadir		: IN		{ $$ = 0; }
+		| OUT		{ $$ = 1; }
+		;
+
+alg		: AES_GCM_128	{ $$ = SA_AES_GCM_128; }
+		| AES_GCM_256	{ $$ = SA_AES_GCM_256; }
+		;
+
+yesno		: YES		{ $$ = 1; }
+		| NO		{ $$ = 0; }
+		;
+
+%%
+
+/* Semantic checks, called from the actions above. */
+
+static void
+conf_err(int line, const char *fmt, ...)
+{
+	char	msg[512];
+	va_list	ap;
+
+	if (ps.errors++ > 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_warnx("%s:%d: %s", ps.name, line, msg);
+}
+
+/* Frees a string from the lexer; any of them may hold key material. */
+static void
+str_free(char *s)
+{
+	if (s == NULL)
+		return;
+	explicit_bzero(s, strlen(s));
+	free(s);
+}
+
+/*
+ * Returns s fit to be quoted in a message: non-printable characters
+ * escaped, long strings (they may be keys) shortened. Rotates through a few
+ * static buffers so that one message can show several strings.
+ */
+static const char *
+show(const char *s)
+{
+	static char	 bufs[4][TOKSHOW * 4 + 4];
+	static int	 idx;
+	char		*buf;
+	size_t		 i, o = 0, n = strlen(s);
+
+	idx = (idx + 1) % 4;
+	buf = bufs[idx];
+	if (n > TOKSHOW)	/* a long 0x... is likely a key: show none */
+		n = strncasecmp(s, "0x", 2) == 0 ? 2 : TOKSHORT;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (isprint(c) && c != '"' && c != '\\')
+			buf[o++] = (char)c;
+		else
+			o += (size_t)snprintf(buf + o, sizeof(bufs[0]) - o,
+			    "\\x%02x", c);
+	}
+	buf[o] = '\0';
+	if (n < strlen(s))
+		strcat(buf, "...");
+	return buf;
+}
+
+static void
+yyerror(YYLTYPE *loc, const char *msg)
+{
+	if (ps.eof)
+		conf_err(loc->first_line, "%s at end of file", msg);
+	else if (strcmp(ps.tok, "\n") == 0)
+		conf_err(loc->first_line, "%s at end of line", msg);
+	else
+		conf_err(loc->first_line, "%s near \"%s\"", msg, show(ps.tok));
+}
+
+static int
+macro_name_ok(const char *s)
+{
+	if (!isalpha((unsigned char)*s) && *s != '_')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return 0;
+	return 1;
+}
+
+/* Takes ownership of name and value. */
+static int
+macro_set(char *name, char *value, int line)
+{
+	struct macro	*m;
+
+	if (!macro_name_ok(name)) {
+		conf_err(line, "invalid macro name \"%s\"", show(name));
+		str_free(name);
+		str_free(value);
+		return 0;
+	}
+	for (m = ps.macros; m != NULL; m = m->next)
+		if (strcmp(m->name, name) == 0)
+			break;
+	if (m != NULL) {
+		str_free(name);
+		str_free(m->value);
+		m->value = value;
+		return 1;
+	}
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		fatal("%s", __func__);
+	m->name = name;
+	m->value = value;
+	m->next = ps.macros;
+	ps.macros = m;
+	return 1;
+}
+
+static const char *
+macro_get(const char *name)
+{
+	struct macro	*m;
+
+	for (m = ps.macros; m != NULL; m = m->next)
+		if (strcmp(m->name, name) == 0)
+			return m->value;
+	return NULL;
+}
+
+static void
+macro_free_all(void)
+{
+	struct macro	*m;
+
+	while ((m = ps.macros) != NULL) {
+		ps.macros = m->next;
+		str_free(m->name);
+		str_free(m->value);
+		free(m);
+	}
+}
+
+/*
+ * Parses a decimal number, or with hexok also 0x-prefixed hex, and checks
+ * min..max. Hex input gets the range printed in hex.
+ */
+static int
+num_parse(const char *what, const char *s, int line, int hexok,
+    uint64_t min, uint64_t max, uint64_t *out)
+{
+	const char		*digits = s;
+	unsigned long long	 v;
+	int			 hex = 0, base = 10;
+
+	if (hexok && (strncmp(s, "0x", 2) == 0 || strncmp(s, "0X", 2) == 0)) {
+		hex = 1;
+		base = 16;
+		digits = s + 2;
+	}
+	if (*digits == '\0' || strspn(digits, hex ? "0123456789abcdefABCDEF" :
+	    "0123456789") != strlen(digits)) {
+		conf_err(line, "invalid %s \"%s\"", what, show(s));
+		return 0;
+	}
+	errno = 0;
+	v = strtoull(digits, NULL, base);
+	if (errno == ERANGE || v < min || v > max) {
+		if (hex)
+			conf_err(line, "%s %s is out of range "
+			    "(0x%" PRIx64 "..0x%" PRIx64 ")", what, show(s), min,
+			    max);
+		else
+			conf_err(line, "%s %s is out of range "
+			    "(%" PRIu64 "..%" PRIu64 ")", what, show(s), min,
+			    max);
+		return 0;
+	}
+	*out = v;
+	return 1;
+}
+
+/* num_parse() that takes ownership of s. */
+static int
+num_take(const char *what, char *s, int line, int hexok, uint64_t min,
+    uint64_t max, uint64_t *out)
+{
+	int	ok;
+
+	ok = num_parse(what, s, line, hexok, min, max, out);
+	str_free(s);
+	return ok;
+}
+
+/* Copies a non-empty string into a fixed buffer; takes ownership of s. */
+static int
+str_set(char *dst, size_t dstsz, char *s, const char *what, int line)
+{
+	int	ok = 0;
+
+	if (*s == '\0')
+		conf_err(line, "%s is empty", what);
+	else if (strlen(s) >= dstsz)
+		conf_err(line, "%s \"%s\" is too long (max %zu characters)",
+		    what, show(s), dstsz - 1);
+	else {
+		strcpy(dst, s);
+		ok = 1;
+	}
+	str_free(s);
+	return ok;
+}
+
+static int
+ctl_path_set(char *s, int line)
+{
+	if (*s != '/') {
+		conf_err(line, "control socket \"%s\" is not an absolute path",
+		    show(s));
+		str_free(s);
+		return 0;
+	}
+	return str_set(ps.conf->ctl_path, sizeof(ps.conf->ctl_path), s,
+	    "control socket", line);
+}
+
+static int
+peer_name_check(const char *name, int line)
+{
+	const char	*p;
+
+	if (*name == '\0') {
+		conf_err(line, "peer name is empty");
+		return 0;
+	}
+	if (strlen(name) > CONF_PEER_NAME_MAX) {
+		conf_err(line, "peer name \"%s\" is too long (max %d characters)",
+		    show(name), CONF_PEER_NAME_MAX);
+		return 0;
+	}
+	for (p = name; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '_' || *p == '-')
+			continue;
+		conf_err(line, "invalid peer name \"%s\": only a-z, 0-9, \"_\" "
+		    "and \"-\" are allowed", show(name));
+		return 0;
+	}
+	if (conf_peer_find(ps.conf, name) != NULL) {
+		conf_err(line, "duplicate peer \"%s\"", name);
+		return 0;
+	}
+	return 1;
+}
+
+/* Takes ownership of name. */
+static int
+peer_begin(char *name, int line)
+{
+	int	ok;
+
+	if ((ok = peer_name_check(name, line))) {
+		if ((ps.peer = calloc(1, sizeof(*ps.peer))) == NULL)
+			fatal("%s", __func__);
+		strcpy(ps.peer->name, name);
+		ps.peer->encap = ENCAP_ESP;
+		ps.peer->esn = true;
+		ps.peer->replay_window = CONF_REPLAY_DEFAULT;
+		ps.seen = 0;
+	}
+	str_free(name);
+	return ok;
+}
+
+static int
+peer_end(int line)
+{
+	struct peer_conf	*p = ps.peer;
+
+	if (!addr_is_set(&p->local)) {
+		conf_err(line, "peer \"%s\": missing local address", p->name);
+		return 0;
+	}
+	if (!addr_is_set(&p->remote)) {
+		conf_err(line, "peer \"%s\": missing remote address", p->name);
+		return 0;
+	}
+	if (p->local.af != p->remote.af) {
+		char	a[ADDR_STRLEN], b[ADDR_STRLEN];
+
+		conf_err(line, "peer \"%s\": local %s and remote %s are not "
+		    "the same address family", p->name,
+		    addr_fmt(&p->local, a, sizeof(a)),
+		    addr_fmt(&p->remote, b, sizeof(b)));
+		return 0;
+	}
+	if (!p->sa_in.set) {
+		conf_err(line, "peer \"%s\": missing sa in", p->name);
+		return 0;
+	}
+	if (!p->sa_out.set) {
+		conf_err(line, "peer \"%s\": missing sa out", p->name);
+		return 0;
+	}
+	TAILQ_INSERT_TAIL(&ps.conf->peers, p, entry);
+	ps.peer = NULL;
+	return 1;
+}
+
+static int
+peer_once(unsigned int bit, const char *what, int line)
+{
+	if (ps.seen & bit) {
+		conf_err(line, "peer \"%s\": %s given twice", ps.peer->name,
+		    what);
+		return 0;
+	}
+	ps.seen |= bit;
+	return 1;
+}
+
+/* Takes ownership of s. */
+static int
+peer_addr(struct addr *a, unsigned int bit, const char *what, char *s,
+    int line)
+{
+	int	ok;
+
+	ok = peer_once(bit, what, line);
+	if (ok && !addr_parse(s, a)) {
+		conf_err(line, "invalid %s address \"%s\"", what, show(s));
+		ok = 0;
+	}
+	str_free(s);
+	return ok;
+}
+
+static int
+peer_prefix_parse(const char *s, struct prefix *pfx, int line)
+{
+	char		 buf[PREFIX_STRLEN];
+	const char	*slash;
+	size_t		 alen;
+	uint64_t	 len;
+
+	if ((slash = strchr(s, '/')) == NULL) {
+		conf_err(line, "address \"%s\" has no prefix length", show(s));
+		return 0;
+	}
+	alen = (size_t)(slash - s);
+	if (alen < sizeof(buf)) {
+		memcpy(buf, s, alen);
+		buf[alen] = '\0';
+	}
+	if (alen >= sizeof(buf) || !addr_parse(buf, &pfx->addr)) {
+		conf_err(line, "invalid address \"%s\"", show(s));
+		return 0;
+	}
+	if (!num_parse("prefix length", slash + 1, line, 0, 1,
+	    pfx->addr.af == AF_INET ? 32 : 128, &len))
+		return 0;
+	pfx->len = (uint8_t)len;
+	return 1;
+}
+
+/* Takes ownership of s. */
+static int
+peer_prefix(char *s, int line)
+{
+	struct peer_conf	*p = ps.peer;
+	struct prefix		 pfx;
+	unsigned int		 i;
+	int			 ok = 0;
+
+	memset(&pfx, 0, sizeof(pfx));
+	if (!peer_prefix_parse(s, &pfx, line))
+		goto done;
+	if (p->naddrs >= CONF_MAX_ADDRS) {
+		conf_err(line, "peer \"%s\": too many addresses (max %d)",
+		    p->name, CONF_MAX_ADDRS);
+		goto done;
+	}
+	for (i = 0; i < p->naddrs; i++) {
+		if (addr_eq(&p->addrs[i].addr, &pfx.addr)) {
+			conf_err(line, "peer \"%s\": duplicate address \"%s\"",
+			    p->name, show(s));
+			goto done;
+		}
+	}
+	p->addrs[p->naddrs++] = pfx;
+	ok = 1;
+ done:
+	str_free(s);
+	return ok;
+}
+
+static int
+key_parse(struct sa_conf *sa, const char *s, int line)
+{
+	static const struct {
+		enum sa_alg	 alg;
+		size_t		 len;
+		const char	*what;
+	} lens[] = {
+		{ SA_AES_GCM_128, 20, "16-byte key and 4-byte salt" },
+		{ SA_AES_GCM_256, 36, "32-byte key and 4-byte salt" },
+	};
+	size_t		i, n, want = 0;
+	const char	*what = "";
+
+	if (strncmp(s, "0x", 2) != 0 && strncmp(s, "0X", 2) != 0) {
+		conf_err(line, "key must be \"0x\" followed by hex digits");
+		return 0;
+	}
+	s += 2;
+	n = strspn(s, "0123456789abcdefABCDEF");
+	if (s[n] != '\0') {
+		char c[2] = { s[n], '\0' };
+
+		conf_err(line, "invalid character \"%s\" in key", show(c));
+		return 0;
+	}
+	if (n % 2 != 0) {
+		conf_err(line, "key has an odd number of hex digits (%zu)", n);
+		return 0;
+	}
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++)
+		if (lens[i].alg == sa->alg) {
+			want = lens[i].len;
+			what = lens[i].what;
+		}
+	if (n / 2 != want) {
+		conf_err(line, "key for %s must be %zu bytes (%s), got %zu",
+		    conf_alg_name(sa->alg), want, what, n / 2);
+		return 0;
+	}
+	for (i = 0; i < want; i++) {
+		char	byte[3] = { s[2 * i], s[2 * i + 1], '\0' };
+
+		sa->key[i] = (uint8_t)strtoul(byte, NULL, 16);
+	}
+	sa->keylen = (uint8_t)want;
+	return 1;
+}
+
+static int
+sa_spi_unique(uint32_t spi, int line)
+{
+	struct peer_conf	*p;
+
+	for (p = TAILQ_FIRST(&ps.conf->peers); p != NULL;
+	    p = TAILQ_NEXT(p, entry)) {
+		if (p->sa_in.spi == spi) {
+			conf_err(line, "peer \"%s\": inbound spi 0x%08x is "
+			    "already used by peer \"%s\"", ps.peer->name, spi,
+			    p->name);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Takes ownership of spi and key. */
+static int
+sa_set(int out, char *spi, int spiline, int alg, char *key, int keyline,
+    int line)
+{
+	struct sa_conf	*sa = out ? &ps.peer->sa_out : &ps.peer->sa_in;
+	uint64_t	 v;
+	int		 ok = 0;
+
+	if (sa->set) {
+		conf_err(line, "peer \"%s\": sa %s given twice",
+		    ps.peer->name, out ? "out" : "in");
+		goto done;
+	}
+	if (!num_parse("spi", spi, spiline, 1, 256, UINT32_MAX, &v))
+		goto done;
+	if (!out && !sa_spi_unique((uint32_t)v, spiline))
+		goto done;
+	sa->spi = (uint32_t)v;
+	sa->alg = (enum sa_alg)alg;
+	if (!key_parse(sa, key, keyline))
+		goto done;
+	sa->set = true;
+	ok = 1;
+ done:
+	if (!ok)
+		explicit_bzero(sa, sizeof(*sa));
+	str_free(spi);
+	str_free(key);
+	return ok;
+}
+
+/* The lexer. */
+
+static const struct keyword {
+	const char	*name;
+	int		 token;
+} keywords[] = {	/* sorted: looked up with bsearch */
+	{ "address",		ADDRESS },
+	{ "aes-gcm-128",	AES_GCM_128 },
+	{ "aes-gcm-256",	AES_GCM_256 },
+	{ "control",		CONTROL },
+	{ "encap",		ENCAP },
+	{ "esn",		ESN },
+	{ "esp",		ESP },
+	{ "gre",		GRE },
+	{ "group",		GROUP },
+	{ "in",			IN },
+	{ "key",		KEY },
+	{ "local",		LOCAL },
+	{ "mtu",		MTU },
+	{ "no",			NO },
+	{ "out",		OUT },
+	{ "peer",		PEER },
+	{ "port",		PORT },
+	{ "remote",		REMOTE },
+	{ "replay",		REPLAY },
+	{ "sa",			SA },
+	{ "socket",		SOCKET },
+	{ "spi",		SPI },
+	{ "udp",		UDP },
+	{ "user",		USER },
+	{ "window",		WINDOW },
+	{ "yes",		YES },
+};
+
+static int
+kw_cmp(const void *k, const void *e)
+{
+	return strcmp(k, ((const struct keyword *)e)->name);
+}
+
+static int
+kw_lookup(const char *s)
+{
+	const struct keyword	*kw;
+
+	kw = bsearch(s, keywords, sizeof(keywords) / sizeof(keywords[0]),
+	    sizeof(keywords[0]), kw_cmp);
+	return kw != NULL ? kw->token : STRING;
+}
+
+static void
+lungetc(int c)
+{
+	if (c == EOF)
+		return;
+	if (ps.pblen == ps.pbcap) {
+		size_t	 cap = ps.pbcap ? ps.pbcap * 2 : 64;
+		int	*pb;
+
+		if ((pb = reallocarray(ps.pb, cap, sizeof(*pb))) == NULL)
+			fatal("%s", __func__);
+		ps.pb = pb;
+		ps.pbcap = cap;
+	}
+	ps.pb[ps.pblen++] = c;
+}
+
+/* Reads the file; its last line always ends in a newline. */
+static int
+lgetc_file(void)
+{
+	int	c;
+
+	if ((c = getc(ps.f)) == EOF) {
+		if (ps.lastc != '\n' && ps.lastc != EOF)
+			c = '\n';
+		ps.lastc = EOF;
+		return c;
+	}
+	ps.lastc = c;
+	return c;
+}
+
+static int
+lgetc(void)
+{
+	int	c;
+
+	if (ps.pblen > 0)
+		return ps.pb[--ps.pblen];
+	while ((c = lgetc_file()) == '\\') {
+		int	next;
+
+		if ((next = lgetc_file()) != '\n') {
+			lungetc(next);
+			break;
+		}
+		ps.lineno++;	/* line continuation */
+	}
+	return c;
+}
+
+/* Pushes the value of $name back into the input. */
+static int
+lex_expand(void)
+{
+	char		 name[64];
+	const char	*val;
+	size_t		 n = 0, i;
+	int		 c;
+
+	while ((c = lgetc()) != EOF && (isalnum(c) || c == '_')) {
+		if (n + 1 >= sizeof(name)) {
+			conf_err(ps.tokline, "macro name is too long");
+			return ERROR;
+		}
+		name[n++] = (char)c;
+	}
+	lungetc(c);
+	name[n] = '\0';
+	snprintf(ps.tok, sizeof(ps.tok), "%s", name);
+	if ((val = macro_get(name)) == NULL) {
+		conf_err(ps.tokline, "macro \"%s\" is not defined", name);
+		return ERROR;
+	}
+	/* macros may use macros, but not loop */
+	if (++ps.nexpand > MAXEXPAND) {
+		conf_err(ps.tokline, "macro \"%s\" is nested too deeply "
+		    "(max %d levels)", name, MAXEXPAND);
+		return ERROR;
+	}
+	lungetc(' ');
+	for (i = strlen(val); i > 0; i--)
+		lungetc((unsigned char)val[i - 1]);
+	lungetc(' ');
+	return 0;
+}
+
+static int
+lex_quoted(YYSTYPE *lval)
+{
+	size_t	n = 0;
+
+	for (;;) {
+		int	c;
+
+		if ((c = lgetc()) == EOF || c == '\n') {
+			conf_err(ps.tokline, "unterminated quoted string");
+			return ERROR;
+		}
+		if (c == '"')
+			break;
+		if (c == '\\') {
+			int	next = lgetc();
+
+			if (next == '"' || next == '\\')
+				c = next;
+			else
+				lungetc(next);
+		}
+		if (!isprint(c) && c != '\t' && c < 0x80) {
+			conf_err(ps.tokline, "invalid character 0x%02x in "
+			    "quoted string", c);
+			return ERROR;
+		}
+		if (n + 1 >= sizeof(ps.tok)) {
+			conf_err(ps.tokline, "quoted string is too long");
+			return ERROR;
+		}
+		ps.tok[n++] = (char)c;
+	}
+	ps.tok[n] = '\0';
+	if ((lval->string = strdup(ps.tok)) == NULL)
+		fatal("%s", __func__);
+	return STRING;
+}
+
+static int
+in_word(int c)
+{
+	return c != EOF && c < 0x80 && (isalnum(c) || (ispunct(c) &&
+	    c != '{' && c != '}' && c != '=' && c != '#' && c != '"' &&
+	    c != '\\'));
+}
+
+/* True if the next non-blank character is '=': a word is a macro name. */
+static int
+lex_peek_equal(void)
+{
+	int	c, blank = 0;
+
+	while ((c = lgetc()) == ' ' || c == '\t')
+		blank = 1;
+	lungetc(c);
+	if (blank)
+		lungetc(' ');
+	return c == '=';
+}
+
+static int
+lex_word(YYSTYPE *lval, int c)
+{
+	size_t	n = 0;
+	int	token;
+
+	do {
+		if (n + 1 >= sizeof(ps.tok)) {
+			conf_err(ps.tokline, "word is too long");
+			return ERROR;
+		}
+		ps.tok[n++] = (char)c;
+	} while (in_word(c = lgetc()));
+	lungetc(c);
+	ps.tok[n] = '\0';
+	if ((token = kw_lookup(ps.tok)) != STRING)
+		return token;
+	if (strspn(ps.tok, "0123456789") == n)
+		token = NUMBER;
+	else if (lex_peek_equal())
+		token = MACRONAME;
+	if ((lval->string = strdup(ps.tok)) == NULL)
+		fatal("%s", __func__);
+	return token;
+}
+
+static int
+yylex(YYSTYPE *lval, YYLTYPE *lloc)
+{
+	int	c, token;
+
+ top:
+	while ((c = lgetc()) == ' ' || c == '\t')
+		;
+	ps.tokline = ps.lineno;
+	if (c == '#')
+		while ((c = lgetc()) != '\n' && c != EOF)
+			;
+	if (c == '$') {
+		if ((token = lex_expand()) != 0)
+			goto out;
+		goto top;
+	}
+	ps.tok[0] = (char)c;
+	ps.tok[1] = '\0';
+	if (c == EOF) {
+		ps.eof = 1;
+		ps.tok[0] = '\0';
+		ps.tokline = ps.lineno > 1 ? ps.lineno - 1 : 1;
+		token = 0;
+	} else if (c == '\n') {
+		ps.lineno++;
+		token = '\n';
+	} else if (c == '"')
+		token = lex_quoted(lval);
+	else if (in_word(c))
+		token = lex_word(lval, c);
+	else if (isprint(c))
+		token = c;	/* '{', '}', '=' or a syntax error */
+	else {
+		/* never 0: that would end the file early */
+		conf_err(ps.tokline, "invalid character 0x%02x", c);
+		token = ERROR;
+	}
+ out:
+	ps.nexpand = 0;
+	lloc->first_line = lloc->last_line = ps.tokline;
+	lloc->first_column = lloc->last_column = 0;
+	return token;
+}
+
+static void
+parse_reset(FILE *f, const char *name)
+{
+	free(ps.pb);
+	memset(&ps, 0, sizeof(ps));
+	ps.f = f;
+	ps.name = name;
+	ps.lineno = 1;
+	ps.lastc = '\n';
+}
+
+static void
+parse_cleanup(void)
+{
+	macro_free_all();
+	if (ps.peer != NULL) {
+		explicit_bzero(ps.peer, sizeof(*ps.peer));
+		free(ps.peer);
+	}
+	free(ps.pb);
+	explicit_bzero(&ps, sizeof(ps));
+}
+
+struct ovl_conf *
+conf_parse_file(FILE *f, const char *name)
+{
+	struct ovl_conf	*conf;
+	int		 rv;
+
+	parse_reset(f, name);
+	if ((conf = conf_new()) == NULL)
+		fatal("%s", __func__);
+	ps.conf = conf;
+	rv = yyparse();
+	if (rv == 0 && ps.errors == 0 && ferror(f)) {
+		log_warn("%s: read error", name);
+		ps.errors++;
+	}
+	if (rv != 0 || ps.errors != 0) {
+		if (ps.errors == 0)	/* bison ran out of memory */
+			log_warnx("%s: parser failed", name);
+		conf_free(conf);
+		conf = NULL;
+	}
+	parse_cleanup();
+	return conf;
+}
+
+struct ovl_conf *
+conf_parse(const char *path)
+{
+	struct ovl_conf	*conf;
+	FILE		*f;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		log_warn("%s", path);
+		return NULL;
+	}
+	conf = conf_parse_file(f, path);
+	fclose(f);
+	return conf;
+}

@@ -1,0 +1,253 @@
+/*
+ * peer.c: tunnel lifecycle and reconciliation with the configuration.
+ * An unchanged peer survives a reload untouched (SAs, counters, TUN).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gre.h"
+#include "log.h"
+#include "nl.h"
+#include "peer.h"
+#include "sock.h"
+#include "tun.h"
+
+static struct peer_head	 peer_list = TAILQ_HEAD_INITIALIZER(peer_list);
+static struct ev_loop	*peer_loop;
+
+void
+peer_init(struct ev_loop *loop)
+{
+	peer_loop = loop;
+}
+
+struct peer_head *
+peers(void)
+{
+	return &peer_list;
+}
+
+struct peer *
+peer_find(const char *name)
+{
+	struct peer	*p;
+
+	TAILQ_FOREACH(p, &peer_list, entry)
+		if (strcmp(p->conf.name, name) == 0)
+			return p;
+	return NULL;
+}
+
+/* The largest inner packet whose GRE+ESP+UDP+IP form fits in `pmtu`. */
+static uint32_t
+peer_inner_mtu(const struct peer *p, uint32_t pmtu)
+{
+	size_t	outer = sock_ip_hdrlen(p->sock) + sock_encap_len(p->sock);
+	size_t	payload, gre = gre_hdrlen(p->conf.gre_key_set);
+
+	if (pmtu <= outer)
+		return 0;
+	payload = esp_max_payload(pmtu - outer);
+	return payload > gre ? (uint32_t)(payload - gre) : 0;
+}
+
+void
+peer_set_pmtu(struct peer *p, uint32_t pmtu)
+{
+	uint32_t	floor = p->conf.local.af == AF_INET ? 576 : 1280;
+
+	if (pmtu > p->mtu)
+		pmtu = p->mtu;
+	if (pmtu < floor)
+		pmtu = floor;
+	p->pmtu_lowered = ev_now(peer_loop);
+	if (pmtu == p->pmtu)
+		return;
+	log_info("tunnel %s: underlay path MTU %u -> %u", p->conf.name,
+	    p->pmtu, pmtu);
+	p->pmtu = pmtu;
+	p->inner_mtu = peer_inner_mtu(p, pmtu);
+}
+
+const char *
+peer_state_str(const struct peer *p)
+{
+	return p->up ? "up" : "down";
+}
+
+void
+peer_update_state(struct peer *p)
+{
+	bool	up = p->sa_out != NULL && p->sa_in[0] != NULL;
+
+	if (up == p->up)
+		return;
+	p->up = up;
+	if (tun_set_carrier(p->tun_fd, up) == -1)
+		log_warn("tunnel %s: carrier %s", p->conf.name, up ? "on" : "off");
+	log_info("tunnel %s %s", p->conf.name, up ? "up" : "down");
+}
+
+static void
+peer_sa_params(const struct peer_conf *pc, const struct sa_conf *sc,
+    struct sa_params *sp)
+{
+	memset(sp, 0, sizeof(*sp));
+	sp->spi = sc->spi;
+	sp->alg = sc->alg;
+	memcpy(sp->key, sc->key, sc->keylen);
+	sp->keylen = sc->keylen;
+	sp->esn = pc->esn;
+	sp->replay_window = pc->replay_window;
+}
+
+/* Manually keyed SAs go through the same interface IKEv2 will use. */
+static int
+peer_install_manual(struct peer *p)
+{
+	struct sa_params	sp;
+	int			rv = 0;
+
+	peer_sa_params(&p->conf, &p->conf.sa_in, &sp);
+	if (dp_sa_install(p, SA_DIR_IN, &sp) == -1) {
+		log_warn("tunnel %s: inbound SA 0x%08x", p->conf.name, sp.spi);
+		rv = -1;
+	}
+	peer_sa_params(&p->conf, &p->conf.sa_out, &sp);
+	if (rv == 0 && dp_sa_install(p, SA_DIR_OUT, &sp) == -1) {
+		log_warn("tunnel %s: outbound SA 0x%08x", p->conf.name, sp.spi);
+		rv = -1;
+	}
+	explicit_bzero(&sp, sizeof(sp));
+	return rv;
+}
+
+static int
+peer_tun_setup(struct peer *p)
+{
+	char		pfx[PREFIX_STRLEN];
+	unsigned int	i;
+
+	if ((p->tun_fd = tun_open(p->ifname)) == -1) {
+		log_warn("tunnel %s: create %s", p->conf.name, p->ifname);
+		return -1;
+	}
+	if (tun_set_carrier(p->tun_fd, false) == -1 ||
+	    nl_link_set(p->ifname, p->inner_mtu, true) == -1) {
+		log_warn("tunnel %s: set up %s", p->conf.name, p->ifname);
+		return -1;
+	}
+	for (i = 0; i < p->conf.naddrs; i++) {
+		if (nl_addr_add(p->ifname, &p->conf.addrs[i]) == -1) {
+			log_warn("tunnel %s: address %s", p->conf.name,
+			    prefix_fmt(&p->conf.addrs[i], pfx, sizeof(pfx)));
+			return -1;
+		}
+	}
+	ev_io_init(&p->tun_ev, dp_tun_cb, p->tun_fd, EV_READ);
+	p->tun_ev.data = p;
+	ev_io_start(peer_loop, &p->tun_ev);
+	return 0;
+}
+
+static void
+peer_destroy(struct peer *p)
+{
+	dp_peer_flush(p);
+	if (p->tun_fd != -1) {
+		ev_io_stop(peer_loop, &p->tun_ev);
+		close(p->tun_fd);	/* the kernel removes the device */
+	}
+	sock_put(p->sock);
+	explicit_bzero(&p->conf, sizeof(p->conf));
+	free(p);
+}
+
+static struct peer *
+peer_create(const struct ovl_conf *conf, const struct peer_conf *pc)
+{
+	struct peer	*p;
+	uint16_t	 port;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		log_warn("tunnel %s", pc->name);
+		return NULL;
+	}
+	p->conf = *pc;
+	p->tun_fd = -1;
+	snprintf(p->ifname, sizeof(p->ifname), "ovl-%s", pc->name);
+	if ((p->sock = sock_get(&pc->local, pc->encap)) == NULL)
+		goto fail;
+	port = pc->encap == ENCAP_UDP ? pc->port : 0;
+	p->dstlen = addr_to_sa(&pc->remote, port, &p->dst);
+	p->mtu = p->pmtu = conf_peer_mtu(conf, pc);
+	p->inner_mtu = peer_inner_mtu(p, p->pmtu);
+	if (peer_tun_setup(p) == -1 || peer_install_manual(p) == -1)
+		goto fail;
+	peer_update_state(p);
+	return p;
+fail:
+	peer_destroy(p);
+	return NULL;
+}
+
+static bool
+peer_unchanged(const struct peer *p, const struct ovl_conf *conf,
+    const struct peer_conf *pc)
+{
+	return pc != NULL && conf_peer_equal(&p->conf, pc) &&
+	    conf_peer_mtu(conf, pc) == p->mtu;
+}
+
+/*
+ * Brings the running tunnels in line with `conf`: removed and changed
+ * peers go first (freeing their SPIs), then added and changed ones come
+ * up. Returns the number of tunnels that failed to come up.
+ */
+int
+peers_apply(const struct ovl_conf *conf)
+{
+	struct peer		*p, *next;
+	struct peer_conf	*pc;
+	int			 failed = 0;
+
+	for (p = TAILQ_FIRST(&peer_list); p != NULL; p = next) {
+		next = TAILQ_NEXT(p, entry);
+		pc = conf_peer_find(conf, p->conf.name);
+		if (peer_unchanged(p, conf, pc))
+			continue;
+		log_info("tunnel %s %s", p->conf.name,
+		    pc == NULL ? "removed" : "changed");
+		TAILQ_REMOVE(&peer_list, p, entry);
+		peer_destroy(p);
+	}
+	for (pc = TAILQ_FIRST(&conf->peers); pc != NULL;
+	    pc = TAILQ_NEXT(pc, entry)) {
+		if (peer_find(pc->name) != NULL)
+			continue;
+		if ((p = peer_create(conf, pc)) == NULL) {
+			log_warnx("tunnel %s failed to come up", pc->name);
+			failed++;
+			continue;
+		}
+		TAILQ_INSERT_TAIL(&peer_list, p, entry);
+		log_info("tunnel %s added on %s", pc->name, p->ifname);
+	}
+	return failed;
+}
+
+void
+peers_clear(void)
+{
+	struct peer	*p;
+
+	while ((p = TAILQ_FIRST(&peer_list)) != NULL) {
+		TAILQ_REMOVE(&peer_list, p, entry);
+		peer_destroy(p);
+	}
+}

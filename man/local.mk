@@ -1,2 +1,2 @@
 # man/: mdoc manual pages.
-dist_man_MANS += man/overlayd.conf.5
+dist_man_MANS += man/overlayd.conf.5 man/overlayd.8 man/overlayctl.8

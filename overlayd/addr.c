@@ -33,10 +33,11 @@ prefix_parse(const char *s, struct prefix *p)
 	char		 buf[PREFIX_STRLEN];
 	char		*slash, *end;
 	unsigned long	 len;
+	size_t		 n = strlen(s);
 
-	if (strlen(s) >= sizeof(buf))
+	if (n >= sizeof(buf))
 		return false;
-	strcpy(buf, s);
+	memcpy(buf, s, n + 1);
 	if ((slash = strchr(buf, '/')) == NULL)
 		return false;
 	*slash++ = '\0';

@@ -148,20 +148,24 @@ static json_t *
 ctl_dispatch(const char *line)
 {
 	json_error_t	 jerr;
-	json_t		*req, *reply = NULL;
+	json_t		*req, *reply;
 	const char	*cmd;
 	size_t		 i;
 
 	if ((req = json_loads(line, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
 		return ctl_error("invalid request: %s", jerr.text);
-	if (!json_is_object(req) ||
-	    (cmd = json_string_value(json_object_get(req, "command"))) == NULL)
-		reply = ctl_error("invalid request: %s",
+	cmd = json_string_value(json_object_get(req, "command"));
+	if (!json_is_object(req) || cmd == NULL) {
+		json_decref(req);
+		return ctl_error("invalid request: %s",
 		    "expected {\"command\": \"...\"}");
-	for (i = 0; reply == NULL && i < sizeof(ctl_cmds) / sizeof(ctl_cmds[0]);
-	    i++)
-		if (strcmp(cmd, ctl_cmds[i].name) == 0)
+	}
+	reply = NULL;
+	for (i = 0; i < sizeof(ctl_cmds) / sizeof(ctl_cmds[0]); i++)
+		if (strcmp(cmd, ctl_cmds[i].name) == 0) {
 			reply = ctl_cmds[i].fn();
+			break;
+		}
 	if (reply == NULL)
 		reply = ctl_error("unknown command \"%.64s\"", cmd);
 	json_decref(req);

@@ -180,8 +180,8 @@ main(int argc, char *argv[])
 	const char		*sock = RUNDIR "/overlayd.sock";
 	char			 words[128] = "";
 	json_t			*reply;
-	size_t			 i;
-	int			 ch, json = 0, rv = 0;
+	size_t			 i, len;
+	int			 ch, n, json = 0, rv = 0;
 
 	while ((ch = getopt_long(argc, argv, "js:", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -195,12 +195,12 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
-	for (i = (size_t)optind; i < (size_t)argc; i++) {
-		if (strlen(words) + strlen(argv[i]) + 2 > sizeof(words))
+	for (i = (size_t)optind, len = 0; i < (size_t)argc; i++) {
+		n = snprintf(words + len, sizeof(words) - len, "%s%s",
+		    len > 0 ? " " : "", argv[i]);
+		if (n < 0 || (size_t)n >= sizeof(words) - len)
 			usage();
-		if (words[0] != '\0')
-			strcat(words, " ");
-		strcat(words, argv[i]);
+		len += (size_t)n;
 	}
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (strcmp(words, verbs[i].words) == 0)

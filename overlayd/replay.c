@@ -1,5 +1,6 @@
 /*
- * replay.c: the anti-replay window. replay_check() is called before the
+ * replay.c: the anti-replay window. The ring always has REPLAY_BLOCKS
+ * blocks, enough for the largest window; `size` bounds what is accepted. replay_check() is called before the
  * ICV is verified (cheap rejection), replay_update() only after.
  */
 #include "config.h"
@@ -7,12 +8,6 @@
 #include <string.h>
 
 #include "replay.h"
-
-static unsigned int
-replay_nblocks(const struct replay *r)
-{
-	return r->size / 64 + 1;
-}
 
 void
 replay_init(struct replay *r, uint32_t size)
@@ -62,22 +57,21 @@ replay_check(const struct replay *r, uint64_t seq)
 	if (r->top - seq >= r->size)
 		return false;
 	bit = 1ULL << (seq & 63);
-	return (r->ring[(seq >> 6) % replay_nblocks(r)] & bit) == 0;
+	return (r->ring[(seq >> 6) % REPLAY_BLOCKS] & bit) == 0;
 }
 
 void
 replay_update(struct replay *r, uint64_t seq)
 {
-	unsigned int	nb = replay_nblocks(r);
 	uint64_t	i, diff;
 
 	if (seq > r->top) {
 		diff = (seq >> 6) - (r->top >> 6);
-		if (diff > nb)
-			diff = nb;
+		if (diff > REPLAY_BLOCKS)
+			diff = REPLAY_BLOCKS;
 		for (i = 1; i <= diff; i++)
-			r->ring[((r->top >> 6) + i) % nb] = 0;
+			r->ring[((r->top >> 6) + i) % REPLAY_BLOCKS] = 0;
 		r->top = seq;
 	}
-	r->ring[(seq >> 6) % nb] |= 1ULL << (seq & 63);
+	r->ring[(seq >> 6) % REPLAY_BLOCKS] |= 1ULL << (seq & 63);
 }

@@ -89,8 +89,8 @@ need_bins() {
 	watchdog
 }
 
-# ensure_build DIR [CONFIGURE ARGS...]: build the tree in DIR (relative to
-# the source top) quietly, running autoreconf and configure only when they
+# ensure_build DIR [CONFIGURE ARGS...]: build overlayd and overlayctl in DIR
+# (relative to the source top) quietly, running autoreconf and configure only when they
 # have not run yet; on failure show the end of the log and return 1.
 ensure_build() {
 	local dir=$1 top
@@ -106,7 +106,8 @@ ensure_build() {
 			>"$top/$dir/configure.log" 2>&1 ||
 			{ tail -n 40 "$top/$dir/configure.log"; return 1; }
 	fi
-	make -C "$top/$dir" -j2 >"$top/$dir/make.log" 2>&1 ||
+	make -C "$top/$dir" -j2 overlayd/overlayd overlayd/overlayctl \
+		>"$top/$dir/make.log" 2>&1 ||
 		{ tail -n 40 "$top/$dir/make.log"; return 1; }
 }
 
@@ -286,7 +287,8 @@ start_overlayd() {
 		>>"$logf" 2>&1 &
 	PID[$label]=$!
 	local deadline=$(($(now_ms) + 10000))
-	until [ -S "$sock" ] && "$OVERLAYCTL" -s "$sock" show tunnels >/dev/null 2>&1; do
+	until [ -S "$sock" ] &&
+	    timeout 2 "$OVERLAYCTL" -s "$sock" show tunnels >/dev/null 2>&1; do
 		if proc_gone "${PID[$label]}"; then
 			cat "$logf" >&2
 			fail "overlayd in $label exited during startup"
@@ -315,12 +317,13 @@ daemon_log() {
 	echo "$T_TMP/overlayd-$1.log"
 }
 
-# ctl LABEL ARGS...: overlayctl against LABEL's control socket.
+# ctl LABEL ARGS...: overlayctl against LABEL's control socket (10 s at
+# most: a daemon that stops answering fails the test, it does not hang it).
 ctl() {
 	local label=$1
 	shift
 	[ -n "${SOCK[$label]:-}" ] || fail "no control socket for $label"
-	"$OVERLAYCTL" -s "${SOCK[$label]}" "$@"
+	timeout 10 "$OVERLAYCTL" -s "${SOCK[$label]}" "$@"
 }
 
 # json_get FILTER: apply the jq FILTER to stdin, print the raw result;

@@ -3,7 +3,9 @@
 #
 # `make check` (any compiler) links each target with replay.c, a main()
 # that feeds it every file of a corpus, and replay.sh runs each over its
-# corpus: every seed, including crash regressions, is a test.
+# corpus: every seed, including crash regressions, is a test. Inputs in
+# known/TARGET/ reproduce bugs not fixed yet and must still fail (see
+# known/README); replay.sh says when one starts to pass.
 #
 # Real fuzzers need clang. Coverage must reach liboverlay.a, so the whole
 # tree is built with -fsanitize=fuzzer-no-link, in a build directory of
@@ -42,9 +44,9 @@ t_fuzz_replay_conf_LDADD = $(OVL_LIBS)
 dist_check_SCRIPTS += t/fuzz/replay.sh
 TESTS += t/fuzz/replay.sh
 dist_noinst_SCRIPTS += t/fuzz/run.sh
-EXTRA_DIST += t/fuzz/corpus t/fuzz/fuzz.h
+EXTRA_DIST += t/fuzz/corpus t/fuzz/known t/fuzz/fuzz.h
 
-# Seeds for corpus/esp are sealed with the fuzzer's fixed key:
+# Seeds for corpus/{esp,gre,ip} (the ESP ones sealed with the fixed key):
 # `make t/fuzz/mkseeds && t/fuzz/mkseeds DIR`.
 EXTRA_PROGRAMS = t/fuzz/mkseeds
 t_fuzz_mkseeds_SOURCES = t/fuzz/mkseeds.c t/unit/espref.c t/unit/espref.h

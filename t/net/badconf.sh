@@ -8,6 +8,8 @@ set -eu
 # shellcheck source=t/lib.sh
 . "$(dirname "$0")/../lib.sh"
 need_bins
+# overlayd refuses configs others may read: they hold keys.
+umask 077
 
 good="$T_TMP/good.conf"
 bad="$T_TMP/bad.conf"

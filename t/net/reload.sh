@@ -54,6 +54,10 @@ tx0=$(jq -r .tx_packets <<<"$b0")
 rx0=$(jq -r .rx_packets <<<"$b0")
 
 log "add peer c, SIGHUP"
+# A daemon that dropped root must still be able to make TUNs on reload.
+tunmode=$(stat -c %a /dev/net/tun)
+[ "$tunmode" = 666 ] ||
+	echo "note: /dev/net/tun is mode $tunmode: only a process with CAP_DAC_OVERRIDE (or a privileged helper) can open it"
 set_conf "$orig$PEER_C"
 n A kill -HUP "${PID[A]}"
 wait_for 5 link_exists A ovl-c

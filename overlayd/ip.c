@@ -241,6 +241,11 @@ ip4_fragment(const uint8_t *p, size_t len, size_t mtu, ip_frag_cb cb,
 	hl = ip.hdrlen;
 	data = len - hl;
 	origoff = (uint16_t)(p[6] << 8 | p[7]);
+	/* a fragment may not end past 65535 bytes of the original packet */
+	if ((size_t)(origoff & IP4_OFFMASK) * 8 + data > 65535) {
+		errno = EINVAL;
+		return -1;
+	}
 	chunk = (mtu - hl) & ~(size_t)7;
 	for (off = 0; off < data; off += chunk) {
 		size_t	n = data - off < chunk ? data - off : chunk;

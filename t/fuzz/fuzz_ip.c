@@ -163,7 +163,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s.len = size;
 	s.mtu = mtu & 0xffff;
 	can = parsed == 0 && ip.af == AF_INET && !ip.df && ip.hdrlen == 20 &&
-	    s.mtu >= 28;
+	    s.mtu >= 28 &&
+	    (size_t)((data[6] << 8 | data[7]) & 0x1fff) * 8 + size - 20 <= 65535;
 	rv = ip4_fragment(data, size, s.mtu, frag_cb, &s);
 	fuzz_check(rv == (can ? 0 : -1));
 	if (rv == 0)

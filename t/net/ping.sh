@@ -41,7 +41,7 @@ check_tunnel() {
 lab2_net
 # encap, underlay family, extra lab2_conf options
 for variant in "esp 4" "udp 4 --gre-key 42" "esp 6 --key-bits 128" \
-    "udp 6 --port 4501"; do
+    "udp 6"; do
 	# shellcheck disable=SC2086
 	set -- $variant
 	encap=$1 af=$2

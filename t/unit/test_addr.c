@@ -15,7 +15,7 @@ static void
 test_addr_roundtrip(void **state)
 {
 	static const char	*good[] = {
-		"0.0.0.0", "10.1.2.3", "255.255.255.255", "::", "::1",
+		"0.0.0.0", "198.18.2.3", "255.255.255.255", "::", "::1",
 		"2001:db8::1", "fe80::1:2:3:4", "2001:db8:0:1:2:3:4:5",
 		"::ffff:192.0.2.1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
 	};
@@ -66,16 +66,16 @@ test_addr_eq_fmt(void **state)
 	assert_string_equal(addr_fmt(&none, buf, sizeof(buf)), "none");
 	assert_true(addr_eq(&none, &none));
 
-	assert_true(addr_parse("10.0.0.1", &a));
-	assert_true(addr_parse("10.0.0.2", &b));
+	assert_true(addr_parse("198.18.0.1", &a));
+	assert_true(addr_parse("198.18.0.2", &b));
 	assert_false(addr_eq(&a, &b));
 	assert_false(addr_eq(&a, &none));
 	/* the same bits in another family are not the same address */
-	assert_true(addr_parse("::a00:1", &b));
+	assert_true(addr_parse("::c612:1", &b));
 	assert_false(addr_eq(&a, &b));
-	assert_true(addr_parse("::a00:2", &a));
+	assert_true(addr_parse("::c612:2", &a));
 	assert_false(addr_eq(&a, &b));
-	assert_true(addr_parse("::10.0.0.1", &a));
+	assert_true(addr_parse("::198.18.0.1", &a));
 	assert_true(addr_eq(&a, &b));
 	/* a buffer too small is still a terminated string */
 	assert_true(addr_parse("2001:db8::1", &a));
@@ -87,7 +87,7 @@ static void
 test_prefix(void **state)
 {
 	static const char	*good[] = {
-		"10.0.0.0/8", "0.0.0.0/0", "192.0.2.1/32", "::/0",
+		"198.18.0.0/15", "0.0.0.0/0", "192.0.2.1/32", "::/0",
 		"2001:db8::/32", "2001:db8::1/128", "::ffff:0.0.0.0/96",
 	};
 	struct prefix		p;
@@ -98,15 +98,15 @@ test_prefix(void **state)
 		assert_true(prefix_parse(good[i], &p));
 		assert_string_equal(prefix_fmt(&p, buf, sizeof(buf)), good[i]);
 	}
-	assert_true(prefix_parse("10.1.0.0/16", &p));
+	assert_true(prefix_parse("198.18.0.0/16", &p));
 	assert_int_equal(p.len, 16);
 	assert_int_equal(p.addr.af, AF_INET);
-	assert_int_equal(ntohl(p.addr.u.v4.s_addr), 0x0a010000);
+	assert_int_equal(ntohl(p.addr.u.v4.s_addr), 0xc6120000);
 	assert_true(prefix_parse("2001:db8::/64", &p));
 	assert_int_equal(p.len, 64);
 	assert_int_equal(p.addr.af, AF_INET6);
 	/* leading zeros are still decimal */
-	assert_true(prefix_parse("10.0.0.0/08", &p));
+	assert_true(prefix_parse("198.18.0.0/08", &p));
 	assert_int_equal(p.len, 8);
 }
 
@@ -114,12 +114,12 @@ static void
 test_prefix_bad(void **state)
 {
 	static const char	*bad[] = {
-		"10.0.0.0/33", "10.0.0.0/-1", "10.0.0.0/", "10.0.0.0/1x",
-		"10.0.0.0/+8", "10.0.0.0", "/8", "10.0.0.0//8",
-		"10.0.0.0/8/8", "10.0.0/8", "::/129", "::/-0", "::/",
-		"::/1000", "10.0.0.0/99999999999999999999999999",
-		"10.0.0.0/0x10", "10.0.0.0/8 ", "10.0.0.0 /8", "",
-		"2001:db8::/64x", "10.0.0.0/4294967304",
+		"198.18.0.0/33", "198.18.0.0/-1", "198.18.0.0/", "198.18.0.0/1x",
+		"198.18.0.0/+8", "198.18.0.0", "/8", "198.18.0.0//8",
+		"198.18.0.0/8/8", "198.18.0/8", "::/129", "::/-0", "::/",
+		"::/1000", "198.18.0.0/99999999999999999999999999",
+		"198.18.0.0/0x10", "198.18.0.0/8 ", "198.18.0.0 /8", "",
+		"2001:db8::/64x", "198.18.0.0/4294967304",
 		/* longer than any address */
 		"2001:0db8:0000:0000:0000:0000:0000:00001/64",
 		"1111:2222:3333:4444:5555:6666:7777:8888:9999:0000/128",

@@ -19,20 +19,6 @@ static const uint8_t	dst4[4] = { 198, 51, 100, 7 };
 static const uint8_t	src6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
 static const uint8_t	dst6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 2, [15] = 9 };
 
-/* RFC 1071, written out independently of ip_cksum(). */
-static uint16_t
-ref_cksum(const uint8_t *p, size_t len)
-{
-	uint32_t	sum = 0;
-	size_t		i;
-
-	for (i = 0; i < len; i++)
-		sum += (i % 2 == 0) ? (uint32_t)p[i] << 8 : p[i];
-	while (sum > 0xffff)
-		sum = (sum >> 16) + (sum & 0xffff);
-	return (uint16_t)~sum;
-}
-
 static uint16_t
 get16(const uint8_t *p)
 {

@@ -1,0 +1,1 @@
+# routeserver: (filled in by its owner)

@@ -1,0 +1,1 @@
+# t/bird: (filled in by its owner)

@@ -1,0 +1,1 @@
+# t/certs: (filled in by its owner)

@@ -1,0 +1,1 @@
+# t/qemu: (filled in by its owner)

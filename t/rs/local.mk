@@ -1,0 +1,1 @@
+# t/rs: (filled in by its owner)

@@ -16,7 +16,7 @@
 
 #include "bird.h"
 
-#define BIRD_PROTO_WORDS	6
+#define BIRD_PROTO_WORDS	5	/* name proto table state since */
 
 static bool
 bird_is_date(const char *w)
@@ -56,26 +56,26 @@ bird_word(const char **sp, const char **w)
 static int
 bird_proto_row(const char *s, struct bird_proto *bp)
 {
+	struct {
+		char	*dst;
+		size_t	 len;
+	}		 f[BIRD_PROTO_WORDS];
 	const char	*w, *rest;
-	size_t		 n;
+	size_t		 n, i;
 	char		 first[33];
 
 	memset(bp, 0, sizeof(*bp));
-	if ((n = bird_word(&s, &w)) == 0 || n >= sizeof(bp->name))
-		return -1;
-	bird_copy(bp->name, sizeof(bp->name), w, n);
-	if ((n = bird_word(&s, &w)) == 0)
-		return -1;
-	bird_copy(bp->proto, sizeof(bp->proto), w, n);
-	if ((n = bird_word(&s, &w)) == 0)
-		return -1;
-	bird_copy(bp->table, sizeof(bp->table), w, n);
-	if ((n = bird_word(&s, &w)) == 0)
-		return -1;
-	bird_copy(bp->state, sizeof(bp->state), w, n);
-	if ((n = bird_word(&s, &w)) == 0)
-		return -1;
-	bird_copy(first, sizeof(first), w, n);
+	f[0].dst = bp->name;	f[0].len = sizeof(bp->name);
+	f[1].dst = bp->proto;	f[1].len = sizeof(bp->proto);
+	f[2].dst = bp->table;	f[2].len = sizeof(bp->table);
+	f[3].dst = bp->state;	f[3].len = sizeof(bp->state);
+	f[4].dst = first;	f[4].len = sizeof(first);
+	for (i = 0; i < BIRD_PROTO_WORDS; i++) {
+		if ((n = bird_word(&s, &w)) == 0 ||
+		    (i == 0 && n >= f[i].len))
+			return -1;
+		bird_copy(f[i].dst, f[i].len, w, n);
+	}
 	rest = s;
 	if (bird_is_date(first) && (n = bird_word(&s, &w)) > 0 &&
 	    isdigit((unsigned char)w[0])) {

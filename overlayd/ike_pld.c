@@ -433,7 +433,7 @@ ike_ts_one(struct ike_ts *ts, struct rd *r, struct ike_err *e,
     const char *name, unsigned int idx)
 {
 	uint16_t	len;
-	size_t		alen;
+	size_t		alen, left = rd_left(r);
 
 	memset(ts, 0, sizeof(*ts));
 	if (rd_left(r) < TS_HDR_LEN)
@@ -461,7 +461,7 @@ ike_ts_one(struct ike_ts *ts, struct rd *r, struct ike_err *e,
 	if (rd_get_n(r, ts->start, alen) == -1 ||
 	    rd_get_n(r, ts->end, alen) == -1)
 		return ike_fail(e, SYNTAX, "%s: selector %u: length %u > %zu"
-		    " left", name, idx, len, rd_left(r) + TS_HDR_LEN);
+		    " left", name, idx, len, left);
 	/* 65535..0 is the OPAQUE port range (RFC 7296 3.13.1) */
 	if (ts->sport > ts->eport &&
 	    !(ts->sport == 65535 && ts->eport == 0))

@@ -308,13 +308,21 @@ bool		 ike_msg_has(const struct ike_msg *, uint8_t type);
 const struct ike_notify *ike_msg_notify(const struct ike_msg *, uint16_t);
 
 /*
- * Building. ike_msg_add() appends a payload to the order; the caller
- * fills the matching member (or, for multi-instance types, the element
- * ike_msg_add() returns the index of). ike_msg_build() writes the header
- * and every payload in order; with `inner` it writes only the payload
- * chain (the plaintext of an SK payload), whose first type is
- * msg->order[0]. Both return the length written, or -1 (errno ENOSPC
- * when `cap` is too small, EINVAL when a field cannot be encoded).
+ * Building. ike_msg_add() appends a payload type to the order and returns
+ * the index of the element to fill (for CERT, CERTREQ, Notify, Delete and
+ * Vendor ID; 0 for the others), or -1 if the type is unknown, a second
+ * single-instance payload, or past a limit. Payloads added after SK/SKF
+ * are the encrypted ones.
+ *
+ * ike_msg_build() writes the header and the payloads up to and including
+ * SK/SKF, whose body (IV, ciphertext, ICV) is taken as given: for
+ * retransmission and tests. ike_msg_seal() (ike_crypto.h) builds and
+ * encrypts in one go, through ike_msg_build_prefix() (header and the
+ * payloads before SK, the last announcing SK; header length left zero)
+ * and ike_msg_build_inner() (the payloads after SK: the plaintext).
+ * All return the length written, or -1 with errno ENOSPC when `cap` is too
+ * small or EINVAL when a field cannot be encoded (what the parser would
+ * refuse, the builder refuses to write).
  */
 int		 ike_msg_add(struct ike_msg *, uint8_t type);
 long		 ike_msg_build(const struct ike_msg *, uint8_t *, size_t cap);

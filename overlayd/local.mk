@@ -25,6 +25,7 @@ overlayd_liboverlay_a_SOURCES += \
 	overlayd/ike_pld.c overlayd/ike_build.c \
 	overlayd/ike_crypto.c overlayd/ike_crypto.h \
 	overlayd/ike_dh.c overlayd/ike_sig.c
+EXTRA_DIST += doc/ike.md
 
 OVL_LIBS = overlayd/liboverlay.a $(OPENSSL_LIBS) $(LIBEV_LIBS) \
 	$(JANSSON_LIBS) $(LIBMNL_LIBS) $(CAPNG_LIBS)

@@ -178,7 +178,7 @@ ike_keys_derive(struct ike_keys *k, const struct ike_suite *s,
 	put64(seed + slen + 8, spi_r);
 	slen += 16;
 	rv = ike_prf_plus(s->prf, skeyseed, IKE_PRF_LEN, seed, slen, km,
-	    3 * IKE_PRF_LEN + 2 * elen);
+	    (size_t)(3 * IKE_PRF_LEN) + 2 * elen);
 	if (rv == 0) {
 		memcpy(k->sk_d, km + off, IKE_PRF_LEN);
 		off += IKE_PRF_LEN;
@@ -460,7 +460,7 @@ int
 ike_msg_open(struct ike_aead *a, struct ike_msg *m, uint8_t *plain,
     size_t cap, struct ike_err *e)
 {
-	size_t	plen;
+	size_t	plen = 0;
 
 	if (m->sk_at >= 0 && m->order[m->sk_at] == IKE_PLD_SKF &&
 	    m->sk.frag_total != 1)

@@ -28,7 +28,7 @@
 #include "ike_msg.h"
 
 #define IKE_PRF_LEN		32	/* PRF_HMAC_SHA2_256 output and key */
-#define IKE_PRFPLUS_MAX		(255 * IKE_PRF_LEN)
+#define IKE_PRFPLUS_MAX		((size_t)255 * IKE_PRF_LEN)
 #define IKE_GCM_IV_LEN		8
 #define IKE_GCM_ICV_LEN		16
 #define IKE_GCM_SALT_LEN	4

@@ -21,6 +21,7 @@
 
 #define X25519_LEN	32
 #define P256_LEN	32
+#define P256_XY		64	/* x | y */
 
 size_t
 ike_dh_pub_len(uint16_t group)
@@ -29,7 +30,7 @@ ike_dh_pub_len(uint16_t group)
 	case IKE_DH_CURVE25519:
 		return X25519_LEN;
 	case IKE_DH_ECP256:
-		return 2 * P256_LEN;
+		return P256_XY;
 	}
 	return 0;
 }
@@ -83,7 +84,7 @@ ike_dh_free(struct ike_dh *dh)
 int
 ike_dh_public(const struct ike_dh *dh, uint8_t *out, size_t len)
 {
-	uint8_t	pt[1 + 2 * P256_LEN];
+	uint8_t	pt[1 + P256_XY];
 	size_t	n = len;
 
 	if (dh->key == NULL || len != ike_dh_pub_len(dh->group)) {
@@ -100,7 +101,7 @@ ike_dh_public(const struct ike_dh *dh, uint8_t *out, size_t len)
 	    OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, pt, sizeof(pt), &n) != 1 ||
 	    n != sizeof(pt) || pt[0] != 0x04)
 		return -1;
-	memcpy(out, pt + 1, 2 * P256_LEN);
+	memcpy(out, pt + 1, P256_XY);
 	return 0;
 }
 
@@ -111,13 +112,13 @@ ike_dh_peer(uint16_t group, const uint8_t *pub, size_t len)
 	OSSL_PARAM	*params = NULL;
 	EVP_PKEY_CTX	*ctx = NULL;
 	EVP_PKEY	*peer = NULL;
-	uint8_t		 pt[1 + 2 * P256_LEN];
+	uint8_t		 pt[1 + P256_XY];
 
 	if (group == IKE_DH_CURVE25519)
 		return EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, pub,
 		    len);
 	pt[0] = 0x04;
-	memcpy(pt + 1, pub, 2 * P256_LEN);
+	memcpy(pt + 1, pub, P256_XY);
 	if ((bld = OSSL_PARAM_BLD_new()) == NULL ||
 	    OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
 	    "prime256v1", 0) != 1 ||

@@ -351,7 +351,7 @@ ike_notify_bounds(uint16_t type, long *min, long *max)
 		break;
 	case IKE_N_SIGNATURE_HASH_ALGORITHMS:
 		*min = 2;
-		*max = 2 * 127;
+		*max = 254;	/* 127 hash IDs */
 		break;
 	}
 }

@@ -283,6 +283,58 @@ test_generic_lengths(void **state)
 	bad(buf, (size_t)n, IKE_N_INVALID_SYNTAX, "SA payload: length 3 < 4");
 }
 
+/* Offset of the first payload of this type in a built message. */
+static size_t
+find_pld(const uint8_t *p, size_t n, uint8_t type)
+{
+	size_t	at = IKE_HDR_LEN;
+	uint8_t	t = p[16];
+
+	while (at + 4 <= n && t != type) {
+		t = p[at];
+		at += (size_t)p[at + 2] << 8 | p[at + 3];
+	}
+	assert_true(at + 4 <= n);
+	return at;
+}
+
+/* Every wrong value of substructure lengths: proposal, transform, TS. */
+static void
+test_sub_lengths(void **state)
+{
+	struct ike_msg	x, y;
+	struct ike_err	e;
+	size_t		sa, ts, fields[6], f, v, len;
+	long		n;
+
+	(void)state;
+	ike_t_full(&x);
+	n = ike_msg_build(&x, buf2, sizeof(buf2));
+	x.hdr.length = (uint32_t)n;
+	x.hdr.next = x.order[0];
+	sa = find_pld(buf2, (size_t)n, IKE_PLD_SA);
+	ts = find_pld(buf2, (size_t)n, IKE_PLD_TSR);
+	fields[0] = sa + 4 + 2;			/* proposal 1 length */
+	fields[1] = sa + 4 + 8 + 4 + 2;		/* its transform 1 */
+	fields[2] = sa + 4 + 8 + 4 + 12 + 2;	/* its transform 2 */
+	fields[3] = sa + 4 + 32 + 2;		/* proposal 2 */
+	fields[4] = ts + 8 + 2;			/* selector 1 */
+	fields[5] = ts + 8 + 16 + 2;		/* selector 2 (IPv6) */
+	for (f = 0; f < nitems(fields); f++) {
+		len = (size_t)buf2[fields[f]] << 8 | buf2[fields[f] + 1];
+		for (v = 0; v <= 0xffff; v++) {
+			if (v == len)
+				continue;
+			memcpy(buf, buf2, (size_t)n);
+			buf[fields[f]] = (uint8_t)(v >> 8);
+			buf[fields[f] + 1] = (uint8_t)v;
+			assert_int_equal(ike_msg_parse(&y, buf, (size_t)n, &e),
+			    -1);
+			assert_int_equal(e.notify, IKE_N_INVALID_SYNTAX);
+		}
+	}
+}
+
 static void
 test_header(void **state)
 {
@@ -872,6 +924,7 @@ main(void)
 		cmocka_unit_test(test_roundtrip_sk),
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_generic_lengths),
+		cmocka_unit_test(test_sub_lengths),
 		cmocka_unit_test(test_header),
 		cmocka_unit_test(test_critical),
 		cmocka_unit_test(test_sa),

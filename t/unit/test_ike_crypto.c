@@ -14,6 +14,7 @@
 
 #include <openssl/core_names.h>
 #include <openssl/hmac.h>
+#include <openssl/param_build.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
@@ -708,6 +709,78 @@ test_ecp256(void **state)
 	ike_dh_free(&a);
 }
 
+/* An ECP-256 key from its private scalar and public point, with EVP. */
+static EVP_PKEY *
+p256_key(const char *priv, const char *x, const char *y)
+{
+	OSSL_PARAM_BLD	*bld;
+	OSSL_PARAM	*p;
+	EVP_PKEY_CTX	*c;
+	EVP_PKEY	*k = NULL;
+	BIGNUM		*d;
+	uint8_t		 pt[65], sc[32];
+
+	pt[0] = 4;
+	unhex(x, pt + 1);
+	unhex(y, pt + 33);
+	unhex(priv, sc);
+	assert_non_null(d = BN_bin2bn(sc, sizeof(sc), NULL));
+	assert_non_null(bld = OSSL_PARAM_BLD_new());
+	assert_int_equal(OSSL_PARAM_BLD_push_utf8_string(bld,
+	    OSSL_PKEY_PARAM_GROUP_NAME, "P-256", 0), 1);
+	assert_int_equal(OSSL_PARAM_BLD_push_octet_string(bld,
+	    OSSL_PKEY_PARAM_PUB_KEY, pt, sizeof(pt)), 1);
+	assert_int_equal(OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY,
+	    d), 1);
+	assert_non_null(p = OSSL_PARAM_BLD_to_param(bld));
+	assert_non_null(c = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL));
+	assert_int_equal(EVP_PKEY_fromdata_init(c), 1);
+	assert_int_equal(EVP_PKEY_fromdata(c, &k, EVP_PKEY_KEYPAIR, p), 1);
+	EVP_PKEY_CTX_free(c);
+	OSSL_PARAM_free(p);
+	OSSL_PARAM_BLD_free(bld);
+	BN_free(d);
+	return k;
+}
+
+/* RFC 5903 8.1: the 256-bit random ECP group test vector. */
+static void
+test_ecp256_rfc5903(void **state)
+{
+	struct ike_dh	i, r;
+	struct ike_err	e;
+	uint8_t		gi[64], gr[64], want[64], sh[32];
+	size_t		len;
+
+	(void)state;
+	i.group = r.group = IKE_DH_ECP256;
+	i.key = p256_key(
+	    "C88F01F510D9AC3F70A292DAA2316DE544E9AAB8AFE84049C62A9C57862D1433",
+	    "DAD0B65394221CF9B051E1FECA5787D098DFE637FC90B9EF945D0C3772581180",
+	    "5271A0461CDB8252D61F1C456FA3E59AB1F45B33ACCF5F58389E0577B8990BB3");
+	r.key = p256_key(
+	    "C6EF9C5D78AE012A011164ACB397CE2088685D8F06BF9BE0B283AB46476BEE53",
+	    "D12DFB5289C8D4F81208B70270398C342296970A0BCCB74C736FC7554494BF63",
+	    "56FBF3CA366CC23E8157854C13C58D6AAC23F046ADA30F8353E74F33039872AB");
+	/* KE data: x | y */
+	assert_int_equal(ike_dh_public(&i, gi, 64), 0);
+	unhex("DAD0B65394221CF9B051E1FECA5787D098DFE637FC90B9EF945D0C3772581180"
+	    "5271A0461CDB8252D61F1C456FA3E59AB1F45B33ACCF5F58389E0577B8990BB3",
+	    want);
+	assert_memory_equal(gi, want, 64);
+	assert_int_equal(ike_dh_public(&r, gr, 64), 0);
+	/* g^ir: the x coordinate */
+	unhex("D6840F6B42F6EDAFD13116E0E12565202FEF8E9ECE7DCE03812464D04B9442DE",
+	    want);
+	assert_int_equal(ike_dh_shared(&i, gr, 64, sh, &len, &e), 0);
+	assert_int_equal(len, 32);
+	assert_memory_equal(sh, want, 32);
+	assert_int_equal(ike_dh_shared(&r, gi, 64, sh, &len, &e), 0);
+	assert_memory_equal(sh, want, 32);
+	ike_dh_free(&i);
+	ike_dh_free(&r);
+}
+
 /* Verify AUTH data here with EVP directly, not through ike_sig_verify. */
 static int
 ref_verify(EVP_PKEY *k, enum ike_sig_alg alg, const uint8_t *auth,
@@ -859,6 +932,7 @@ main(void)
 		cmocka_unit_test(test_skf),
 		cmocka_unit_test(test_x25519),
 		cmocka_unit_test(test_ecp256),
+		cmocka_unit_test(test_ecp256_rfc5903),
 		cmocka_unit_test(test_signatures),
 		cmocka_unit_test(test_auth_octets_psk),
 	};

@@ -27,7 +27,7 @@ overlayd_liboverlay_a_SOURCES += \
 	overlayd/ike_dh.c overlayd/ike_sig.c
 EXTRA_DIST += doc/ike.md
 
-OVL_LIBS = overlayd/liboverlay.a $(OPENSSL_LIBS) $(LIBEV_LIBS) \
+OVL_LIBS = overlayd/liboverlay.a lib/libbird.a $(OPENSSL_LIBS) $(LIBEV_LIBS) \
 	$(JANSSON_LIBS) $(LIBMNL_LIBS) $(CAPNG_LIBS)
 
 sbin_PROGRAMS += overlayd/overlayd

@@ -1,6 +1,6 @@
 #!/bin/sh
-# run.sh TARGET [SECONDS [FLAG...]]: fuzz one target (esp, gre, ip,
-# conf or ike) with libFuzzer, ASan and UBSan for SECONDS (default 60), then print
+# run.sh TARGET [SECONDS [FLAG...]]: fuzz one target (esp, gre, ip or
+# conf) with libFuzzer, ASan and UBSan for SECONDS (default 60), then print
 # how many inputs ran. FLAGs go to libFuzzer, e.g. `-fork=1
 # -ignore_crashes=1` to keep going past a known crash. The first run configures a build directory of its own
 # (build/fuzz, or $FUZZ_BUILD) with clang and -fsanitize=fuzzer-no-link,
@@ -13,7 +13,8 @@
 set -eu
 
 usage() {
-	echo "usage: $0 esp|gre|ip|conf|ike [seconds [libfuzzer-flag ...]]" >&2
+	echo "usage: $0 TARGET [seconds [libfuzzer-flag ...]]" >&2
+	echo "TARGET: one of the directories in t/fuzz/corpus" >&2
 	exit 2
 }
 
@@ -22,10 +23,7 @@ target=$1
 secs=${2:-60}
 shift
 [ $# -gt 0 ] && shift
-case $target in
-esp|gre|ip|conf|ike) ;;
-*) usage ;;
-esac
+[ -d "$(dirname "$0")/corpus/$target" ] || usage
 case $secs in
 ''|*[!0-9]*) usage ;;
 esac

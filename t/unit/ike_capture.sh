@@ -8,7 +8,9 @@
 # Both authenticate with ECDSA P-256 certificates from a throw-away CA,
 # propose aes256gcm16-prfsha256-x25519, and log at level 4, which prints
 # the DH secret, SKEYSEED, the SK_* keys and every packet received: the
-# four messages of IKE_SA_INIT and IKE_AUTH. OUTDIR gets msgN.bin,
+# four messages of IKE_SA_INIT and IKE_AUTH. (B refuses the CHILD_SA with
+# TS_UNACCEPTABLE, as its kernel-libipsec cannot install the GRE policy in
+# this setup; the IKE SA comes up, which is what the vectors need.) OUTDIR gets msgN.bin,
 # charon-A.log, charon-B.log, ca.der, a.der, b.der and ike_vectors.h.
 set -eu
 out=${1:?usage: $0 OUTDIR}

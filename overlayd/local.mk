@@ -19,6 +19,14 @@ overlayd_liboverlay_a_SOURCES = \
 	overlayd/sock.c overlayd/sock.h \
 	overlayd/tun.c overlayd/tun.h
 
+# IKEv2: message codec (ike_msg.h) and key schedule/crypto (ike_crypto.h)
+overlayd_liboverlay_a_SOURCES += \
+	overlayd/ike_msg.c overlayd/ike_msg.h \
+	overlayd/ike_pld.c overlayd/ike_build.c \
+	overlayd/ike_crypto.c overlayd/ike_crypto.h \
+	overlayd/ike_dh.c overlayd/ike_sig.c
+EXTRA_DIST += doc/ike.md
+
 OVL_LIBS = overlayd/liboverlay.a lib/libbird.a $(OPENSSL_LIBS) $(LIBEV_LIBS) \
 	$(JANSSON_LIBS) $(LIBMNL_LIBS) $(CAPNG_LIBS)
 

@@ -86,3 +86,18 @@ t_fuzz_fuzz_bird_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 t_fuzz_fuzz_bird_LDFLAGS = -fsanitize=fuzzer
 t_fuzz_fuzz_bird_LDADD = $(OVL_LIBS)
 endif
+
+# IKEv2 codec and SK open path (fuzz_ike.c has the input format); seeds in
+# corpus/ike include the messages two strongSwan charons exchanged.
+check_PROGRAMS += t/fuzz/replay_ike
+t_fuzz_replay_ike_SOURCES = t/fuzz/replay.c t/fuzz/fuzz_ike.c
+t_fuzz_replay_ike_CPPFLAGS = $(FUZZ_CPPFLAGS)
+t_fuzz_replay_ike_LDADD = $(OVL_LIBS)
+if FUZZERS
+noinst_PROGRAMS += t/fuzz/fuzz_ike
+t_fuzz_fuzz_ike_SOURCES = t/fuzz/fuzz_ike.c
+t_fuzz_fuzz_ike_CPPFLAGS = $(FUZZ_CPPFLAGS)
+t_fuzz_fuzz_ike_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+t_fuzz_fuzz_ike_LDFLAGS = -fsanitize=fuzzer
+t_fuzz_fuzz_ike_LDADD = $(OVL_LIBS)
+endif

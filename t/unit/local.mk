@@ -39,3 +39,14 @@ t_unit_test_addr_LDADD = $(UNIT_LDADD)
 t_unit_test_bird_SOURCES = t/unit/test_bird.c
 t_unit_test_bird_CFLAGS = $(UNIT_CFLAGS)
 t_unit_test_bird_LDADD = $(UNIT_LDADD)
+
+# IKEv2 codec and key schedule. ike_vectors.h: a real exchange between two
+# strongSwan charons, written by ike_capture.sh (run by hand, as root).
+UNIT_TESTS += t/unit/test_ike_msg t/unit/test_ike_crypto
+EXTRA_DIST += t/unit/ike_test.h t/unit/ike_vectors.h t/unit/ike_capture.sh
+t_unit_test_ike_msg_SOURCES = t/unit/test_ike_msg.c
+t_unit_test_ike_msg_CFLAGS = $(UNIT_CFLAGS)
+t_unit_test_ike_msg_LDADD = $(UNIT_LDADD)
+t_unit_test_ike_crypto_SOURCES = t/unit/test_ike_crypto.c
+t_unit_test_ike_crypto_CFLAGS = $(UNIT_CFLAGS)
+t_unit_test_ike_crypto_LDADD = $(UNIT_LDADD)

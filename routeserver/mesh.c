@@ -381,15 +381,15 @@ check_prefixes(const struct mesh *m)
 					    !mesh_prefix_contains(q, p))
 						continue;
 					check_err(m, mb->pfx[k].line,
-					    "member \"%s\": prefix %s overlaps "
-					    "%s of member \"%s\" (line %d): a "
-					    "prefix is authorized to one "
-					    "organization only, not to \"%s\" "
-					    "and \"%s\"", mb->name,
+					    "member \"%s\": prefix %s of "
+					    "organization \"%s\" overlaps %s "
+					    "of organization \"%s\" (member "
+					    "\"%s\", line %d)", mb->name,
 					    prefix_fmt(p, a, sizeof(a)),
+					    mb->org->name,
 					    prefix_fmt(q, b, sizeof(b)),
-					    o->name, o->pfx[l].line,
-					    o->org->name, mb->org->name);
+					    o->org->name, o->name,
+					    o->pfx[l].line);
 					return false;
 				}
 			}

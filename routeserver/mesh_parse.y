@@ -215,6 +215,13 @@ memberopt	: ORGANIZATION word {
 			if (!member_site($2, @2.first_line, $3))
 				YYABORT;
 		}
+		| SITE word {
+			mesh_err(@2.first_line, "member \"%s\": site \"%s\" "
+			    "needs a role: primary or standby",
+			    ps.member->name, mesh_show($2));
+			free($2);
+			YYABORT;
+		}
 		| UNTAGGED REJECT {
 			if (!member_untagged(0, @1.first_line))
 				YYABORT;

@@ -27,7 +27,7 @@ rs_write_temp(const char *path, char *tmp, size_t tmplen,
 		return false;
 	}
 	if ((fd = mkstemp(tmp)) == -1) {
-		log_warn("%s", tmp);
+		log_warn("%s: cannot create a temporary file beside it", path);
 		return false;
 	}
 	if (fchmod(fd, 0644) == -1 || (f = fdopen(fd, "w")) == NULL) {

@@ -1,7 +1,8 @@
 # t/rs/: routeserver(8) tests. golden.sh needs no privileges (mesh
 # descriptions -> BIRD configurations, exact errors); the others run real
 # BIRD 2 instances in network namespaces (root; they skip otherwise).
-RS_NET_TESTS =
+RS_NET_TESTS = \
+	t/rs/matrix.sh
 
 TESTS += t/rs/golden.sh $(RS_NET_TESTS)
 dist_check_SCRIPTS += t/rs/golden.sh $(RS_NET_TESTS)

@@ -198,7 +198,8 @@ rej_add(struct sess *s, const char *text)
 
 /*
  * Route lines (1007) start with the prefix; a route of the same prefix
- * starts with blanks, attribute lines with a tab.
+ * starts with blanks, attribute lines with a tab; "Table rs4:" heads the
+ * routes of each table (1007 too, in BIRD 2.0.12).
  */
 static int
 status_rejected(struct status *st, struct sess *s)
@@ -221,6 +222,8 @@ status_rejected(struct status *st, struct sess *s)
 	for (i = 0; i < r->nlines; i++) {
 		const char *t = r->lines[i].text;
 
+		if (r->lines[i].code == 1007 && strncmp(t, "Table ", 6) == 0)
+			continue;	/* the heading of a table */
 		if (r->lines[i].code == 1007 && t[0] != '\t') {
 			if (t[0] != ' ')
 				snprintf(last, sizeof(last), "%.*s",

@@ -2,7 +2,8 @@
 # descriptions -> BIRD configurations, exact errors); the others run real
 # BIRD 2 instances in network namespaces (root; they skip otherwise).
 RS_NET_TESTS = \
-	t/rs/matrix.sh
+	t/rs/matrix.sh \
+	t/rs/reject.sh
 
 TESTS += t/rs/golden.sh $(RS_NET_TESTS)
 dist_check_SCRIPTS += t/rs/golden.sh $(RS_NET_TESTS)

@@ -39,6 +39,7 @@ declare -a ORGS=()
 declare -a MEMBERS=()	# member names in order
 declare -A M_ORG=() M_ASN=() M_ADDR=() M_HOST=() M_COIS=() M_PFX=()
 declare -A M_ROUTES=()	# "PREFIX=tag,tag[@NEXTHOP] ..." (tag list may be empty)
+declare -A M_IF=()	# member -> its interface on its host
 declare -A M_EXTRA=()	# extra description lines, ";"-separated
 declare -A HOSTS=()	# host label -> 1
 declare -A BSOCK=()	# label -> BIRD control socket
@@ -154,9 +155,12 @@ host_conf() {
 				printf ' };\n'
 			done
 			echo "}"
+			# each member its own router id and interface
 			echo "protocol bgp $m {"
+			echo "	router id ${M_ADDR[$m]};"
 			echo "	local ${M_ADDR[$m]} as ${M_ASN[$m]};"
 			echo "	neighbor $RS_ADDR as $RS_ASN;"
+			echo "	interface \"${M_IF[$m]}\";"
 			echo "	connect retry time 1;"
 			echo "	ipv4 { table t_$m; import all; export where proto = \"s_$m\"; };"
 			echo "}"
@@ -195,15 +199,20 @@ rs_net() {
 	n R ip addr add "$RS_ADDR6/64" dev br0 nodad
 }
 
-# rs_host HOST: a member host namespace with e0 on the bridge, and the
-# addresses of its members.
+# rs_host HOST: a member host namespace with one veth on the bridge per
+# member (e0, e1, ...) carrying that member's address. BIRD locks a BGP
+# session by neighbor address and interface, so several members in one
+# BIRD, all peering with the same route server, need one interface each.
 rs_host() {
-	local host=$1 m
+	local host=$1 m i=0
 	ns_add "$host"
-	veth_pair R "v$host" "$host" e0
-	n R ip link set "v$host" master br0
 	for m in "${MEMBERS[@]}"; do
-		[ "${M_HOST[$m]}" != "$host" ] || nq "$host" ip addr add "${M_ADDR[$m]}/24" dev e0
+		[ "${M_HOST[$m]}" = "$host" ] || continue
+		M_IF[$m]=e$i
+		veth_pair R "v$host-$i" "$host" "e$i"
+		nq R ip link set "v$host-$i" master br0
+		nq "$host" ip addr add "${M_ADDR[$m]}/24" dev "e$i"
+		i=$((i + 1))
 	done
 }
 

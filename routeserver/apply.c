@@ -29,7 +29,7 @@
 #include "log.h"
 #include "rs.h"
 
-#define CMD_TIMEOUT_MS	10000	/* per command, besides configure */
+
 
 struct apply {
 	const struct rs_opts	*o;
@@ -194,7 +194,7 @@ apply_protos(struct apply *a, size_t *missing, size_t *extra,
 	int			 n, i;
 	size_t			 found = 0;
 
-	if ((r = apply_cmd(a, "show protocols", CMD_TIMEOUT_MS)) == NULL)
+	if ((r = apply_cmd(a, "show protocols", rs_cmd_ms(a->o))) == NULL)
 		return -1;
 	if ((n = bird_protos_parse(r, &v)) == -1) {
 		log_warnx("BIRD at %s: cannot read \"show protocols\": %04d %s",
@@ -261,7 +261,7 @@ apply_simple(struct apply *a, const char *cmd, int want, const char *what)
 	struct bird_reply	*r;
 	bool			 ok;
 
-	if ((r = apply_cmd(a, cmd, CMD_TIMEOUT_MS)) == NULL)
+	if ((r = apply_cmd(a, cmd, rs_cmd_ms(a->o))) == NULL)
 		return false;
 	ok = r->code == want;
 	if (!ok)
@@ -325,7 +325,7 @@ rs_apply(const struct rs_opts *o, const struct mesh *m,
 		    mesh_show(a.path));
 		return 1;
 	}
-	if ((a.c = bird_connect(o->socket, CMD_TIMEOUT_MS, a.err,
+	if ((a.c = bird_connect(o->socket, rs_cmd_ms(o), a.err,
 	    sizeof(a.err))) == NULL) {
 		log_warnx("cannot reach BIRD: %s; nothing changed", a.err);
 		return 1;

@@ -66,7 +66,7 @@ gen_head(FILE *f, const struct mesh *m, const struct mesh_rs *rs)
 	fprintf(f, "\nrouter id %s;\n",
 	    addr_fmt(&rs->router_id, buf, sizeof(buf)));
 	/* full dates: session uptimes compare across days */
-	fprintf(f, "timeformat protocol iso long;\n\n");
+	fprintf(f, "timeformat protocol iso long ms;\n\n");
 	fprintf(f, "ipv4 table rs4 sorted;\nipv6 table rs6 sorted;\n\n");
 	fprintf(f, "protocol device {\n}\n\n");
 	gen_set(f, "RS_BOGONS_V4", bogons4, NELEM(bogons4));

@@ -18,6 +18,14 @@ struct rs_opts {
 	bool		 json;
 };
 
+/* Deadline of one BIRD command other than configure: 10 s, or -t if less. */
+#define RS_CMD_MS	10000
+static inline int
+rs_cmd_ms(const struct rs_opts *o)
+{
+	return o->timeout * 1000 < RS_CMD_MS ? o->timeout * 1000 : RS_CMD_MS;
+}
+
 /* The default BIRD configuration file "apply" writes. */
 #define RS_BIRD_CONF	SYSCONFDIR "/bird/bird.conf"
 

@@ -24,7 +24,6 @@
 #include "log.h"
 #include "rs.h"
 
-#define CMD_TIMEOUT_MS	10000
 #define REJ_MAX		1000	/* rejected routes listed per session */
 
 struct rej {
@@ -60,7 +59,7 @@ status_cmd(struct status *st, const char *cmd)
 {
 	struct bird_reply	*r;
 
-	if ((r = bird_cmd(st->c, cmd, CMD_TIMEOUT_MS, st->err,
+	if ((r = bird_cmd(st->c, cmd, rs_cmd_ms(st->o), st->err,
 	    sizeof(st->err))) == NULL)
 		log_warnx("BIRD at %s: \"%s\": %s", st->o->socket, cmd,
 		    st->err);
@@ -382,7 +381,7 @@ rs_status(const struct rs_opts *o, const struct mesh *m,
 	st.m = m;
 	st.rs = rs;
 	sessions_build(&st);
-	if ((st.c = bird_connect(o->socket, CMD_TIMEOUT_MS, st.err,
+	if ((st.c = bird_connect(o->socket, rs_cmd_ms(o), st.err,
 	    sizeof(st.err))) == NULL) {
 		log_warnx("cannot reach BIRD: %s", st.err);
 		goto done;

@@ -3,7 +3,9 @@
 # BIRD 2 instances in network namespaces (root; they skip otherwise).
 RS_NET_TESTS = \
 	t/rs/matrix.sh \
-	t/rs/reject.sh
+	t/rs/reject.sh \
+	t/rs/site.sh \
+	t/rs/live.sh
 
 TESTS += t/rs/golden.sh $(RS_NET_TESTS)
 dist_check_SCRIPTS += t/rs/golden.sh $(RS_NET_TESTS)

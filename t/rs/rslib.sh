@@ -9,8 +9,9 @@
 # with its own local address on the host's veth, its own routing table
 # t_NAME (what it received from the route server) and its own static
 # protocol s_NAME (what it announces). One BIRD per member host keeps the
-# process count low on small machines; the tests that need separate BIRDs
-# (the COI matrix) give each member a host of its own.
+# process count low on small machines. But BIRD takes a route whose next
+# hop is one of its own addresses as invalid, so members that must receive
+# each other's routes need hosts of their own.
 #
 #        +---------- ns R ----------+
 #        |  BIRD (route server)     |

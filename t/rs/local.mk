@@ -5,9 +5,11 @@ RS_NET_TESTS = \
 	t/rs/matrix.sh \
 	t/rs/reject.sh \
 	t/rs/site.sh \
-	t/rs/live.sh
+	t/rs/live.sh \
+	t/rs/birdsock.sh
 
 TESTS += t/rs/golden.sh $(RS_NET_TESTS)
 dist_check_SCRIPTS += t/rs/golden.sh $(RS_NET_TESTS)
 dist_noinst_DATA += t/rs/rslib.sh
+dist_check_SCRIPTS += t/rs/fakebird.sh
 EXTRA_DIST += t/rs/good t/rs/bad

@@ -40,6 +40,10 @@ t_fuzz_replay_ip_LDADD = $(OVL_LIBS)
 t_fuzz_replay_conf_SOURCES = t/fuzz/replay.c t/fuzz/fuzz_conf.c
 t_fuzz_replay_conf_CPPFLAGS = $(FUZZ_CPPFLAGS)
 t_fuzz_replay_conf_LDADD = $(OVL_LIBS)
+check_PROGRAMS += t/fuzz/replay_mesh
+t_fuzz_replay_mesh_SOURCES = t/fuzz/replay.c t/fuzz/fuzz_mesh.c
+t_fuzz_replay_mesh_CPPFLAGS = $(FUZZ_CPPFLAGS) -I$(top_srcdir)/routeserver
+t_fuzz_replay_mesh_LDADD = $(RS_LIBS)
 t_fuzz_replay_bird_SOURCES = t/fuzz/replay.c t/fuzz/fuzz_bird.c
 t_fuzz_replay_bird_CPPFLAGS = $(FUZZ_CPPFLAGS)
 t_fuzz_replay_bird_LDADD = $(OVL_LIBS)
@@ -80,6 +84,12 @@ t_fuzz_fuzz_conf_CPPFLAGS = $(FUZZ_CPPFLAGS)
 t_fuzz_fuzz_conf_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 t_fuzz_fuzz_conf_LDFLAGS = -fsanitize=fuzzer
 t_fuzz_fuzz_conf_LDADD = $(OVL_LIBS)
+noinst_PROGRAMS += t/fuzz/fuzz_mesh
+t_fuzz_fuzz_mesh_SOURCES = t/fuzz/fuzz_mesh.c
+t_fuzz_fuzz_mesh_CPPFLAGS = $(FUZZ_CPPFLAGS) -I$(top_srcdir)/routeserver
+t_fuzz_fuzz_mesh_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+t_fuzz_fuzz_mesh_LDFLAGS = -fsanitize=fuzzer
+t_fuzz_fuzz_mesh_LDADD = $(RS_LIBS)
 t_fuzz_fuzz_bird_SOURCES = t/fuzz/fuzz_bird.c
 t_fuzz_fuzz_bird_CPPFLAGS = $(FUZZ_CPPFLAGS)
 t_fuzz_fuzz_bird_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer

@@ -32,24 +32,22 @@ signal() {
 }
 
 # await NAME SECONDS: wait for the host to signal NAME; fail after SECONDS.
-# The host signals "failed" when it gives up: stop at once then.
+# The host signals "host-failed" when it gives up: stop at once then.
 await() {
-	i=0
+	_end=$(($(date +%s) + $2))
 	while [ ! -e "/share/$1" ]; do
 		[ ! -e /share/host-failed ] || gfail "the host failed; stopping"
-		[ "$i" -lt "$(($2 * 20))" ] || gfail "timed out waiting for $1"
-		i=$((i + 1))
+		[ "$(date +%s)" -le "$_end" ] || gfail "timed out waiting for $1"
 		usleep 50000
 	done
 }
 
 # gpoll SECONDS CMD...: poll CMD every 100 ms; 1 when SECONDS run out.
 gpoll() {
-	n=$(($1 * 10))
+	_end=$(($(date +%s) + $1))
 	shift
 	while ! "$@" >/dev/null 2>&1; do
-		n=$((n - 1))
-		[ "$n" -gt 0 ] || return 1
+		[ "$(date +%s)" -le "$_end" ] || return 1
 		usleep 100000
 	done
 }

@@ -38,19 +38,18 @@
 set -eu
 # shellcheck source=t/lib.sh
 . "$(dirname "$0")/../lib.sh"
+# shellcheck source=t/qemu/host.sh
+. "$(dirname "$0")/host.sh"
 need_root
 need_cmd tcpdump socat ping
 T_TIMEOUT=400
 here=$(cd "$(dirname "$0")" && pwd)
-VM=$here/vm
 PCAPREPLAY=$T_TOOLS/pcapreplay
 UDPENCAP=$abs_top_builddir/t/qemu/udpencap
 for b in "$PCAPREPLAY" "$UDPENCAP"; do
 	[ -x "$b" ] || { echo "ERROR: $b not built"; exit 99; }
 done
 SOCAT=$(command -v socat)
-# Skips here, with the reason, when qemu or the kernel is missing.
-"$VM" -C >/dev/null || exit $?
 
 DATA_KB=256
 GOOD="1 2 3 4 5 6"
@@ -81,34 +80,9 @@ declare -A SPI_HG SPI_GH KEY_HG KEY_GH LPID
 hl() { if [ "${AF[$1]}" = 4 ]; then h4 "$1"; else h6 "$1"; fi; }
 gl() { if [ "${AF[$1]}" = 4 ]; then g4 "$1"; else g6 "$1"; fi; }
 
-# guest_signalled NAME: the guest said NAME (or failed: stop waiting).
-guest_signalled() {
-	[ ! -e "$share/failed" ] || return 0
-	[ -e "$share/$1" ]
-}
 
-# await_guest NAME SECONDS: wait for the guest's NAME; fail the test if
-# the guest failed or the VM ended first.
-await_guest() {
-	local deadline=$(($(now_ms) + $2 * 1000))
-	say '[H] waiting for the guest: %s (%ss)\n' "$1" "$2"
-	until [ -e "$share/$1" ]; do
-		[ ! -e "$share/failed" ] || fail "the guest failed (see its output)"
-		proc_gone "$vm_pid" && fail "the VM ended before the guest said $1"
-		[ "$(now_ms)" -lt "$deadline" ] || fail "guest: no $1 after $2 s"
-		sleep 0.1
-	done
-}
 
-# signal_guest NAME
-signal_guest() {
-	: >"$share/$1.tmp"
-	mv "$share/$1.tmp" "$share/$1"
-}
 
-host_failed() {
-	[ -n "${share:-}" ] && [ -d "$share" ] && : >"$share/host-failed"
-}
 
 # kstat FILE SPI FIELD: a field (packets, window, replay, failed) of the kernel
 # state SPI in the guest's counters FILE.
@@ -220,16 +194,10 @@ for i in $GOOD; do
 done
 
 # --- boot -----------------------------------------------------------------
-trap 't_rc=$?; host_failed; (exit $t_rc); cleanup' EXIT
 log "boot the guest"
-boot_start=$(now_ms)
-"$VM" -n "$(ns_name H)" -t qtap0 -s "$share" -l "$T_TMP/console.log" \
-	-b "$PCAPREPLAY" -b "$UDPENCAP" -b "$SOCAT" -T 300 \
-	"$here/interop-guest.sh" >"$T_TMP/vm.log" 2>&1 &
-vm_pid=$!
-BGPIDS+=("$vm_pid")
+vm_start "$share" H "$here/interop-guest.sh" -b "$PCAPREPLAY" -b "$UDPENCAP" -b "$SOCAT" -T 300
 await_guest configured 120
-echo "guest configured $(( $(now_ms) - boot_start )) ms after the boot began"
+echo "guest configured $(booted_ms) ms after the boot began"
 
 # --- host -> guest: pings, a ping's ESP length, TCP ----------------------------
 log "pings from the host"
@@ -381,10 +349,5 @@ signal_guest host-done
 
 # --- the end ---------------------------------------------------------------------------
 await_guest guest-done 60
-wait_for 60 proc_gone "$vm_pid"
-vm_rc=0
-wait "$vm_pid" || vm_rc=$?
-cat "$T_TMP/vm.log"
-[ "$vm_rc" = 0 ] || fail "the guest script failed (exit $vm_rc)"
+vm_finish
 stop_pid "$dump" INT
-echo "the whole test: one boot, $(( $(now_ms) - boot_start )) ms from boot to power-off"

@@ -157,6 +157,12 @@ main		: USER word {
 		| DATAPLANE KERNEL {
 			ps.conf->dataplane = DATAPLANE_KERNEL;
 		}
+		| DATAPLANE word {
+			conf_err(@2.first_line, "dataplane \"%s\": not userspace "
+			    "or kernel", $2);
+			str_free($2);
+			YYABORT;
+		}
 		;
 
 peer		: peerhead optnl '{' peerbody '}' {

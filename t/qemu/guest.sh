@@ -8,6 +8,7 @@
 # every wait is bounded.  Exit 0 pass, 1 fail; the host sees the status.
 
 export PATH=/sbin:/bin
+# shellcheck disable=SC2034
 IP=/sbin/ip	# iproute2; busybox's ip applet is not it
 
 say() {

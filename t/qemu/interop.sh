@@ -169,7 +169,7 @@ for i in $ALL; do
 	echo "$i ${ENC[$i]} ${AF[$i]} ${ESN[$i]} ${GREKEY[$i]:-0}" \
 	    "$(tun_get H "k$i" .mtu) ${SPI_HG[$i]} $khg ${SPI_GH[$i]} $kgh"
 done >"$share/tunnels"
-cat "$share/tunnels" | cut -c1-60
+cut -c1-60 "$share/tunnels"
 
 head -c "${DATA_KB}K" /dev/urandom >"$share/h2g.bin"
 

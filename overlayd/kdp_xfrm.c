@@ -181,17 +181,18 @@ static int
 kdp_sa_stats_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct kdp_sa_stats		*st = arg;
-	const struct xfrm_usersa_info	*sa;
+	struct xfrm_usersa_info		 sa;
 
+	/* netlink aligns to 4 bytes, the struct wants 8: copy it out */
 	if (nlh->nlmsg_type != XFRM_MSG_NEWSA ||
-	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*sa))
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(sa))
 		return 0;
-	sa = mnl_nlmsg_get_payload(nlh);
-	st->packets = sa->curlft.packets;
-	st->bytes = sa->curlft.bytes;
-	st->replay = sa->stats.replay;
-	st->replay_window = sa->stats.replay_window;
-	st->integrity_failed = sa->stats.integrity_failed;
+	memcpy(&sa, mnl_nlmsg_get_payload(nlh), sizeof(sa));
+	st->packets = sa.curlft.packets;
+	st->bytes = sa.curlft.bytes;
+	st->replay = sa.stats.replay;
+	st->replay_window = sa.stats.replay_window;
+	st->integrity_failed = sa.stats.integrity_failed;
 	return 0;
 }
 
@@ -298,28 +299,29 @@ static int
 kdp_sweep_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct kdp_xsweep			*sw = arg;
-	const struct xfrm_usersa_info		*sa;
-	const struct xfrm_userpolicy_info	*pol;
+	struct xfrm_usersa_info			 sa;
+	struct xfrm_userpolicy_info		 pol;
 
+	/* netlink aligns to 4 bytes, the structs want 8: copy them out */
 	if (nlh->nlmsg_type == XFRM_MSG_NEWSA &&
-	    mnl_nlmsg_get_payload_len(nlh) >= sizeof(*sa)) {
-		sa = mnl_nlmsg_get_payload(nlh);
-		if ((sa->reqid & KDP_REQID_MASK) != KDP_REQID_BASE ||
+	    mnl_nlmsg_get_payload_len(nlh) >= sizeof(sa)) {
+		memcpy(&sa, mnl_nlmsg_get_payload(nlh), sizeof(sa));
+		if ((sa.reqid & KDP_REQID_MASK) != KDP_REQID_BASE ||
 		    sw->nsa == KDP_SWEEP_MAX)
 			return 0;
-		sw->sa[sw->nsa].daddr = sa->id.daddr;
-		sw->sa[sw->nsa].spi = sa->id.spi;
-		sw->sa[sw->nsa].family = sa->family;
-		sw->sa[sw->nsa].proto = sa->id.proto;
+		sw->sa[sw->nsa].daddr = sa.id.daddr;
+		sw->sa[sw->nsa].spi = sa.id.spi;
+		sw->sa[sw->nsa].family = sa.family;
+		sw->sa[sw->nsa].proto = sa.id.proto;
 		sw->nsa++;
 	} else if (nlh->nlmsg_type == XFRM_MSG_NEWPOLICY &&
-	    mnl_nlmsg_get_payload_len(nlh) >= sizeof(*pol)) {
-		pol = mnl_nlmsg_get_payload(nlh);
-		if (pol->priority != KDP_PRIO || sw->npol == KDP_SWEEP_MAX)
+	    mnl_nlmsg_get_payload_len(nlh) >= sizeof(pol)) {
+		memcpy(&pol, mnl_nlmsg_get_payload(nlh), sizeof(pol));
+		if (pol.priority != KDP_PRIO || sw->npol == KDP_SWEEP_MAX)
 			return 0;
 		memset(&sw->pol[sw->npol], 0, sizeof(sw->pol[0]));
-		sw->pol[sw->npol].sel = pol->sel;
-		sw->pol[sw->npol].dir = pol->dir;
+		sw->pol[sw->npol].sel = pol.sel;
+		sw->pol[sw->npol].dir = pol.dir;
 		sw->npol++;
 	}
 	return 0;

@@ -2,6 +2,7 @@
 # shellcheck shell=bash
 #
 #	. "$(dirname "$0")/host.sh"
+#	need_root; vm_lock		# before anything with a deadline
 #	vm_start SHARE NETNS GUEST-SCRIPT [vm options]...
 #	await_guest NAME SECONDS	# the guest said `signal NAME`
 #	signal_guest NAME		# the guest's `await NAME`
@@ -18,6 +19,8 @@ QEMU_START=
 
 # Skips here, with the reason, when qemu or the kernel is missing.
 "$QEMU_VM" -C >/dev/null || exit $?
+# The whole test, a wait for the other qemu test included.
+T_TIMEOUT=1500
 
 qemu_cleanup() {
 	local rc=$?
@@ -35,11 +38,28 @@ qemu_cleanup() {
 }
 trap qemu_cleanup EXIT
 
+# vm_lock: one VM at a time per build directory.  Under TCG a guest is
+# CPU-bound: two at once on a small machine each run at half speed and
+# miss their deadlines.  Held until the test exits.
+vm_lock() {
+	local lock="$abs_top_builddir/t/qemu/vm.lock" t0
+	[ -z "${QEMU_LOCK_FD:-}" ] || return 0
+	mkdir -p "$(dirname "$lock")"
+	exec {QEMU_LOCK_FD}>>"$lock"
+	t0=$(now_ms)
+	if ! flock -n "$QEMU_LOCK_FD"; then
+		echo "waiting for another qemu test to finish"
+		flock -w 900 "$QEMU_LOCK_FD" || fail "no turn for qemu in 900 s"
+		echo "waited $(( $(now_ms) - t0 )) ms for the other qemu test"
+	fi
+}
+
 # vm_start SHARE NETNS GUEST-SCRIPT [vm options]...: boot in the background.
 vm_start() {
 	QEMU_SHARE=$1
 	local ns=$2 script=$3
 	shift 3
+	vm_lock
 	QEMU_START=$(now_ms)
 	say '[+] boot: vm -n %s %s %s\n' "$ns" "$*" "$script"
 	"$QEMU_VM" -n "$(ns_name "$ns")" -t qtap0 -s "$QEMU_SHARE" \

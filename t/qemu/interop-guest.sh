@@ -98,7 +98,7 @@ head -c 256k /dev/urandom >/share/g2h.bin
 signal configured
 
 # --- from the host ---------------------------------------------------------------
-await host-sent 150
+await host-sent 400
 for p in $pids; do
 	wait "$p" || gfail "a TCP listener failed"
 done
@@ -125,7 +125,7 @@ counters counters-1
 signal guest-sent
 
 # --- replays -------------------------------------------------------------------------
-await host-replayed 150
+await host-replayed 400
 # the host's 12 replays: 9 fail the replay check, 3 the ICV
 xstat() {
 	awk -v n="$1" '$1 == n { print $2 }' /proc/net/xfrm_stat
@@ -145,7 +145,7 @@ for i in 1 3; do
 	run ping -c 2 -W 2 "$(hi4 "$i")"
 	run ping -c 2 -W 2 "$(hi6 "$i")"
 done
-await host-done 60
+await host-done 300
 counters counters-3
 signal guest-done
 exit 0

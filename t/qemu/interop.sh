@@ -42,7 +42,7 @@ set -eu
 . "$(dirname "$0")/host.sh"
 need_root
 need_cmd tcpdump socat ping
-T_TIMEOUT=400
+vm_lock
 here=$(cd "$(dirname "$0")" && pwd)
 PCAPREPLAY=$T_TOOLS/pcapreplay
 UDPENCAP=$abs_top_builddir/t/qemu/udpencap
@@ -195,8 +195,8 @@ done
 
 # --- boot -----------------------------------------------------------------
 log "boot the guest"
-vm_start "$share" H "$here/interop-guest.sh" -b "$PCAPREPLAY" -b "$UDPENCAP" -b "$SOCAT" -T 300
-await_guest configured 120
+vm_start "$share" H "$here/interop-guest.sh" -b "$PCAPREPLAY" -b "$UDPENCAP" -b "$SOCAT" -T 900
+await_guest configured 400
 echo "guest configured $(booted_ms) ms after the boot began"
 
 # --- host -> guest: pings, a ping's ESP length, TCP ----------------------------
@@ -221,7 +221,7 @@ done
 signal_guest host-sent
 
 # --- guest -> host ----------------------------------------------------------------
-await_guest guest-sent 120
+await_guest guest-sent 400
 log "TCP from the guest"
 for i in $GOOD; do
 	for af in 4 6; do
@@ -314,7 +314,7 @@ for i in 1 3; do
 	n H "$PCAPREPLAY" -n 2 -c 3 "$T_TMP/hg-$i.pcap" "$(g4 "$i")"
 done
 signal_guest host-replayed
-await_guest guest-replayed 60
+await_guest guest-replayed 200
 cat "$share/counters-2"
 # kdelta SPI FIELD: how much a kernel counter rose over the replays
 kdelta() {
@@ -348,6 +348,6 @@ done
 signal_guest host-done
 
 # --- the end ---------------------------------------------------------------------------
-await_guest guest-done 60
+await_guest guest-done 500
 vm_finish
 stop_pid "$dump" INT

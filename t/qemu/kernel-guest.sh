@@ -27,7 +27,7 @@ start() {
 			>>"/tmp/overlayd-$1.log" 2>&1 &
 	fi
 	eval "PID_$1=$!"
-	gpoll 20 overlayctl -s "/run/$1.sock" show tunnels ||
+	gpoll 60 overlayctl -s "/run/$1.sock" show tunnels ||
 		{ cat "/tmp/overlayd-$1.log"; gfail "overlayd nsx $1 did not start"; }
 }
 
@@ -87,8 +87,8 @@ start A
 start B
 start G
 for t in ab1 ab2; do
-	gpoll 10 is_up A $t || { show_log A; gfail "A: $t not up"; }
-	gpoll 10 is_up B $t || { show_log B; gfail "B: $t not up"; }
+	gpoll 30 is_up A $t || { show_log A; gfail "A: $t not up"; }
+	gpoll 30 is_up B $t || { show_log B; gfail "B: $t not up"; }
 done
 run nsx A $IP -d link show ovl-ab1
 run nsx A $IP -d link show ovl-ab2
@@ -138,13 +138,13 @@ done
 
 # --- the guest's kernel backend <-> the host's userspace one ------------------------
 for t in g1 g2; do
-	gpoll 10 is_up G $t || { show_log G; gfail "G: $t not up"; }
+	gpoll 30 is_up G $t || { show_log G; gfail "G: $t not up"; }
 done
 nsx G socat -u TCP4-LISTEN:7001,bind=198.18.2.1 OPEN:/tmp/h2g.out,creat,trunc &
 lg=$!
 gpoll 10 listening G 7001 || gfail "no listener nsx G"
 signal g-up
-await host-sent 120
+await host-sent 400
 wait $lg || gfail "listener nsx G failed"
 run cmp /share/data.bin /tmp/h2g.out
 for a in 198.18.2.0 2001:db8:ff:b1::2 198.18.2.2 2001:db8:ff:b2::2; do
@@ -158,7 +158,7 @@ for t in g1 g2; do
 done
 [ "$(field G g1 .rx_bytes)" -gt 262144 ] || gfail "G: g1 rx_bytes below the data received"
 signal guest-sent
-await host-checked 60
+await host-checked 300
 
 # --- SIGHUP with the same config: the tunnels stay ----------------------------------
 idx=$(nsx A cat /sys/class/net/ovl-ab1/ifindex)
@@ -173,7 +173,7 @@ wait "$PID_A" 2>/dev/null
 [ "$(counts A)" = "4 4 2" ] || gfail "A: after SIGKILL $(counts A), not 4 4 2 left behind"
 start A
 for t in ab1 ab2; do
-	gpoll 10 is_up A $t || { show_log A; gfail "A: $t not up after the restart"; }
+	gpoll 30 is_up A $t || { show_log A; gfail "A: $t not up after the restart"; }
 done
 [ "$(counts A)" = "4 4 2" ] || gfail "A: after the restart $(counts A), not 4 4 2"
 grep -q 'removed 4 leftover XFRM policies and 4 states' /tmp/overlayd-A.log ||

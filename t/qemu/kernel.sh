@@ -25,7 +25,7 @@ set -eu
 . "$(dirname "$0")/host.sh"
 need_root
 need_cmd ping
-T_TIMEOUT=400
+vm_lock
 here=$(cd "$(dirname "$0")" && pwd)
 SOCAT=$(command -v socat) || skip "socat not installed"
 JQ=$(command -v jq)
@@ -109,9 +109,9 @@ bg H "$T_TMP/listen.log" timeout 200 "$SOCAT" -u \
 listener=$BG_PID
 wait_for 5 port_listening 6001
 
-vm_start "$share" H "$here/kernel-guest.sh" -b "$OVERLAYD" -b "$OVERLAYCTL" -b "$SOCAT" -b "$JQ" -T 300
+vm_start "$share" H "$here/kernel-guest.sh" -b "$OVERLAYD" -b "$OVERLAYCTL" -b "$SOCAT" -b "$JQ" -T 900
 
-await_guest g-up 150
+await_guest g-up 500
 echo "guest's tunnels up $(booted_ms) ms after the boot began"
 log "host (userspace) <-> guest (kernel backend)"
 for a in 198.18.2.1 2001:db8:ff:b1::3 198.18.2.3 2001:db8:ff:b2::3; do
@@ -120,7 +120,7 @@ for a in 198.18.2.1 2001:db8:ff:b1::3 198.18.2.3 2001:db8:ff:b2::3; do
 done
 n H timeout 60 "$SOCAT" -u "OPEN:$share/data.bin" TCP4:198.18.2.1:7001
 signal_guest host-sent
-await_guest guest-sent 60
+await_guest guest-sent 300
 wait_for 30 proc_gone "$listener"
 cmp "$share/data.bin" "$T_TMP/g2h" || fail "TCP from the guest's kernel backend corrupted"
 ctl H show tunnels
@@ -131,5 +131,5 @@ done
 [ "$(tun_get H g1 .rx_bytes)" -gt 262144 ] || fail "host: g1 rx_bytes below the data"
 signal_guest host-checked
 
-await_guest guest-done 200
+await_guest guest-done 500
 vm_finish

@@ -43,7 +43,11 @@ enum bird_class {
 };
 enum bird_class	 bird_class(int code);
 bool		 bird_reply_ok(const struct bird_reply *);
-/* The text of the last line, e.g. "Reconfigured" or "syntax error ...". */
+/*
+ * The text of the last non-empty line, e.g. "m1: disabled" (BIRD ends
+ * that reply with an empty "0000 " line), "Reconfigured" or
+ * "syntax error, ...".
+ */
 const char	*bird_reply_msg(const struct bird_reply *);
 void		 bird_reply_free(struct bird_reply *);
 
@@ -61,6 +65,9 @@ void		 bird_parser_free(struct bird_parser *);
 
 /* True if NAME is a BIRD symbol safe to put in a command: [A-Za-z_][A-Za-z0-9_]*, <= 64. */
 bool		 bird_name_ok(const char *name);
+
+/* True if CMD is one non-empty line of printable ASCII, <= BIRD_CMD_MAX. */
+bool		 bird_cmd_ok(const char *cmd);
 
 /*
  * One row of "show protocols": name, protocol, table, state ("up", "down",

@@ -21,7 +21,7 @@ overlayd_liboverlay_a_SOURCES = \
 	overlayd/sock.c overlayd/sock.h \
 	overlayd/tun.c overlayd/tun.h
 
-OVL_LIBS = overlayd/liboverlay.a $(OPENSSL_LIBS) $(LIBEV_LIBS) \
+OVL_LIBS = overlayd/liboverlay.a lib/libbird.a $(OPENSSL_LIBS) $(LIBEV_LIBS) \
 	$(JANSSON_LIBS) $(LIBMNL_LIBS) $(CAPNG_LIBS)
 
 sbin_PROGRAMS += overlayd/overlayd

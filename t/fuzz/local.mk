@@ -1,5 +1,5 @@
 # t/fuzz/: libFuzzer targets, one per wire parser (fuzz_esp, fuzz_gre,
-# fuzz_ip) plus the config parser (fuzz_conf), with seeds in corpus/NAME/.
+# fuzz_ip, fuzz_bird) plus the config parser (fuzz_conf), with seeds in corpus/NAME/.
 #
 # `make check` (any compiler) links each target with replay.c, a main()
 # that feeds it every file of a corpus, and replay.sh runs each over its
@@ -27,7 +27,7 @@ FUZZ_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/t/unit
 FUZZ_ESP_SOURCES = t/fuzz/fuzz_esp.c t/unit/espref.c t/unit/espref.h
 
 check_PROGRAMS += t/fuzz/replay_esp t/fuzz/replay_gre t/fuzz/replay_ip \
-	t/fuzz/replay_conf
+	t/fuzz/replay_conf t/fuzz/replay_bird
 t_fuzz_replay_esp_SOURCES = t/fuzz/replay.c $(FUZZ_ESP_SOURCES)
 t_fuzz_replay_esp_CPPFLAGS = $(FUZZ_CPPFLAGS)
 t_fuzz_replay_esp_LDADD = $(OVL_LIBS)
@@ -40,6 +40,9 @@ t_fuzz_replay_ip_LDADD = $(OVL_LIBS)
 t_fuzz_replay_conf_SOURCES = t/fuzz/replay.c t/fuzz/fuzz_conf.c
 t_fuzz_replay_conf_CPPFLAGS = $(FUZZ_CPPFLAGS)
 t_fuzz_replay_conf_LDADD = $(OVL_LIBS)
+t_fuzz_replay_bird_SOURCES = t/fuzz/replay.c t/fuzz/fuzz_bird.c
+t_fuzz_replay_bird_CPPFLAGS = $(FUZZ_CPPFLAGS)
+t_fuzz_replay_bird_LDADD = $(OVL_LIBS)
 
 dist_check_SCRIPTS += t/fuzz/replay.sh
 TESTS += t/fuzz/replay.sh
@@ -56,7 +59,7 @@ CLEANFILES += $(EXTRA_PROGRAMS)
 
 if FUZZERS
 noinst_PROGRAMS += t/fuzz/fuzz_esp t/fuzz/fuzz_gre t/fuzz/fuzz_ip \
-	t/fuzz/fuzz_conf
+	t/fuzz/fuzz_conf t/fuzz/fuzz_bird
 t_fuzz_fuzz_esp_SOURCES = $(FUZZ_ESP_SOURCES)
 t_fuzz_fuzz_esp_CPPFLAGS = $(FUZZ_CPPFLAGS)
 t_fuzz_fuzz_esp_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
@@ -77,4 +80,9 @@ t_fuzz_fuzz_conf_CPPFLAGS = $(FUZZ_CPPFLAGS)
 t_fuzz_fuzz_conf_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 t_fuzz_fuzz_conf_LDFLAGS = -fsanitize=fuzzer
 t_fuzz_fuzz_conf_LDADD = $(OVL_LIBS)
+t_fuzz_fuzz_bird_SOURCES = t/fuzz/fuzz_bird.c
+t_fuzz_fuzz_bird_CPPFLAGS = $(FUZZ_CPPFLAGS)
+t_fuzz_fuzz_bird_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+t_fuzz_fuzz_bird_LDFLAGS = -fsanitize=fuzzer
+t_fuzz_fuzz_bird_LDADD = $(OVL_LIBS)
 endif

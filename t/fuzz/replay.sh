@@ -13,8 +13,14 @@ src=${top_srcdir:-$here/../..}
 bld=${top_builddir:-.}
 status=0
 
-for t in esp gre ip conf; do
+for dir in "$src"/t/fuzz/corpus/*/; do
+	t=$(basename "$dir")
 	bin=$bld/t/fuzz/replay_$t
+	if [ ! -x "$bin" ]; then
+		echo "FAIL: corpus/$t has no replay_$t"
+		status=1
+		continue
+	fi
 	if ! "$bin" "$src/t/fuzz/corpus/$t"; then
 		echo "FAIL: replay_$t over corpus/$t"
 		status=1

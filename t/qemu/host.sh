@@ -24,6 +24,7 @@ T_TIMEOUT=1500
 
 qemu_cleanup() {
 	local rc=$?
+	set +e	# an EXIT trap under set -e: (exit 1) would end it early
 	if [ -n "$QEMU_SHARE" ] && [ -d "$QEMU_SHARE" ]; then
 		: >"$QEMU_SHARE/host-failed"
 		if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then

@@ -333,7 +333,11 @@ check_eq "kernel k3 replays in the window" "$(kdelta "${SPI_HG[3]}" replay)" 3
 check_eq "kernel k3 old packets behind the window" "$(kdelta "${SPI_HG[3]}" window)" 3
 check_eq "kernel k3 failed ICVs" "$(kdelta "${SPI_HG[3]}" failed)" 0
 check_eq "kernel XfrmInStateSeqError" "$(xdelta XfrmInStateSeqError)" 9
-check_eq "kernel XfrmInStateProtoError" "$(xdelta XfrmInStateProtoError)" 3
+# k7's wrong key may fail a few more (late IPv6 housekeeping from ovl-k7):
+# the global counter is the sum of the states' own
+check_eq "kernel XfrmInStateProtoError (k1's 3 and k7's)" \
+	"$(xdelta XfrmInStateProtoError)" \
+	$((3 + $(kdelta "${SPI_HG[7]}" failed)))
 wait_for 10 counter_gt H k1 '.drops.replay + .drops.auth' 5
 wait_for 10 counter_gt H k3 .drops.replay 5
 check_eq "overlayd k1 (ESN) replays" "$(tun_get H k1 .drops.replay)" 3

@@ -144,6 +144,9 @@ conf_print(FILE *f, const struct ovl_conf *conf)
 		fputc('\n', f);
 	}
 	fprintf(f, "mtu %u\n", conf->mtu);
+	/* the default is left out, so that older canonical forms stay */
+	if (conf->dataplane == DATAPLANE_KERNEL)
+		fputs("dataplane kernel\n", f);
 	/* plain loops: cppcheck cannot see through TAILQ_FOREACH */
 	for (p = TAILQ_FIRST(&conf->peers); p != NULL;
 	    p = TAILQ_NEXT(p, entry)) {

@@ -27,6 +27,11 @@ enum conf_encap {
 	ENCAP_UDP,		/* ESP in UDP 4500, RFC 3948 */
 };
 
+enum conf_dataplane {
+	DATAPLANE_USERSPACE = 0,	/* TUN, userspace GRE and ESP */
+	DATAPLANE_KERNEL,		/* ip_gre/ip6gre and XFRM */
+};
+
 enum sa_alg {
 	SA_ALG_NONE = 0,
 	SA_AES_GCM_128,		/* 16-byte key + 4-byte salt, RFC 4106 */
@@ -65,6 +70,7 @@ struct ovl_conf {
 	char			 ctl_path[108];	/* sun_path */
 	char			 ctl_group[64];	/* empty: the user's group */
 	uint32_t		 mtu;		/* default underlay MTU */
+	enum conf_dataplane	 dataplane;
 	struct peer_conf_head	 peers;
 };
 

@@ -70,11 +70,13 @@ ctl_spi(uint32_t spi, int present)
 }
 
 static json_t *
-ctl_tunnel(const struct peer *p)
+ctl_tunnel(struct peer *p)
 {
-	const struct esp_sa	*in;
+	const struct dp_stats	*st = dp_peer_stats(p);
 	char			 l[ADDR_STRLEN], r[ADDR_STRLEN];
+	uint32_t		 spi_in = 0, spi_out = 0;
 	json_t			*t;
+	int			 has_in, has_out;
 
 	t = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}",
 	    "name", p->conf.name,
@@ -88,17 +90,19 @@ ctl_tunnel(const struct peer *p)
 	    "path_mtu", (json_int_t)p->pmtu);
 	json_object_set_new(t, "gre_key", p->conf.gre_key_set ?
 	    json_integer(p->conf.gre_key) : json_null());
-	in = dp_sa_in(p, 0);
-	json_object_set_new(t, "spi_in", ctl_spi(in ? in->spi : 0, in != NULL));
-	json_object_set_new(t, "spi_out",
-	    ctl_spi(p->sa_out ? p->sa_out->spi : 0, p->sa_out != NULL));
-	json_object_set_new(t, "tx_packets", json_integer((json_int_t)p->stats.tx_packets));
-	json_object_set_new(t, "tx_bytes", json_integer((json_int_t)p->stats.tx_bytes));
-	json_object_set_new(t, "tx_errors", json_integer((json_int_t)p->stats.tx_errors));
-	json_object_set_new(t, "rx_packets", json_integer((json_int_t)p->stats.rx_packets));
-	json_object_set_new(t, "rx_bytes", json_integer((json_int_t)p->stats.rx_bytes));
-	json_object_set_new(t, "rx_errors", json_integer((json_int_t)p->stats.rx_errors));
-	json_object_set_new(t, "drops", ctl_drops(&p->stats));
+	has_in = dp_peer_spi(p, SA_DIR_IN, &spi_in) == 0;
+	has_out = dp_peer_spi(p, SA_DIR_OUT, &spi_out) == 0;
+	json_object_set_new(t, "spi_in", ctl_spi(spi_in, has_in));
+	json_object_set_new(t, "spi_out", ctl_spi(spi_out, has_out));
+	json_object_set_new(t, "dataplane",
+	    json_string(p->kdp != NULL ? "kernel" : "userspace"));
+	json_object_set_new(t, "tx_packets", json_integer((json_int_t)st->tx_packets));
+	json_object_set_new(t, "tx_bytes", json_integer((json_int_t)st->tx_bytes));
+	json_object_set_new(t, "tx_errors", json_integer((json_int_t)st->tx_errors));
+	json_object_set_new(t, "rx_packets", json_integer((json_int_t)st->rx_packets));
+	json_object_set_new(t, "rx_bytes", json_integer((json_int_t)st->rx_bytes));
+	json_object_set_new(t, "rx_errors", json_integer((json_int_t)st->rx_errors));
+	json_object_set_new(t, "drops", ctl_drops(st));
 	return t;
 }
 

@@ -22,6 +22,7 @@
 #include "dp.h"
 #include "gre.h"
 #include "ip.h"
+#include "kdp.h"
 #include "log.h"
 #include "peer.h"
 #include "sock.h"
@@ -177,7 +178,12 @@ dp_sa_install(struct peer *p, enum sa_dir dir, const struct sa_params *sp)
 {
 	int	rv;
 
-	rv = dir == SA_DIR_IN ? dp_sa_in_add(p, sp) : dp_sa_out_set(p, sp);
+	if (p->kdp != NULL)	/* the kernel data plane */
+		rv = kdp_sa_install(p, dir, sp);
+	else if (dir == SA_DIR_IN)
+		rv = dp_sa_in_add(p, sp);
+	else
+		rv = dp_sa_out_set(p, sp);
 	if (rv == 0) {
 		log_debug("tunnel %s: %s SA 0x%08x %s installed", p->conf.name,
 		    dir == SA_DIR_IN ? "inbound" : "outbound", sp->spi,
@@ -205,7 +211,10 @@ dp_sa_remove(struct peer *p, enum sa_dir dir, uint32_t spi)
 {
 	unsigned int	i;
 
-	if (dir == SA_DIR_OUT) {
+	if (p->kdp != NULL) {
+		if (kdp_sa_remove(p, dir, spi) == -1)
+			return -1;
+	} else if (dir == SA_DIR_OUT) {
 		if (p->sa_out == NULL || p->sa_out->spi != spi)
 			goto notfound;
 		esp_sa_clear(p->sa_out);
@@ -229,6 +238,7 @@ notfound:
 void
 dp_peer_flush(struct peer *p)
 {
+	kdp_peer_flush(p);
 	while (p->sa_in[0] != NULL)
 		dp_sa_in_free(p, 0);
 	if (p->sa_out != NULL) {
@@ -243,6 +253,35 @@ dp_sa_in(const struct peer *p, unsigned int i)
 {
 	return i < PEER_SA_IN_MAX && p->sa_in[i] != NULL ? &p->sa_in[i]->sa :
 	    NULL;
+}
+
+bool
+dp_peer_has_sas(const struct peer *p)
+{
+	if (p->kdp != NULL)
+		return kdp_peer_has_sas(p);
+	return p->sa_out != NULL && p->sa_in[0] != NULL;
+}
+
+/* The current SPI of a direction (the newest inbound one). */
+int
+dp_peer_spi(const struct peer *p, enum sa_dir dir, uint32_t *spi)
+{
+	if (p->kdp != NULL)
+		return kdp_peer_spi(p, dir, spi);
+	if (dir == SA_DIR_OUT ? p->sa_out == NULL : p->sa_in[0] == NULL)
+		return -1;
+	*spi = dir == SA_DIR_OUT ? p->sa_out->spi : p->sa_in[0]->sa.spi;
+	return 0;
+}
+
+/* The tunnel's counters, fetched from the kernel for its data plane. */
+const struct dp_stats *
+dp_peer_stats(struct peer *p)
+{
+	if (p->kdp != NULL)
+		kdp_peer_stats(p);
+	return &p->stats;
 }
 
 /* --- path MTU --------------------------------------------------------- */

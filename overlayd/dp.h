@@ -6,6 +6,7 @@
 #ifndef OVL_DP_H
 #define OVL_DP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <ev.h>
@@ -45,6 +46,9 @@ int		 dp_sa_install(struct peer *, enum sa_dir, const struct sa_params *);
 int		 dp_sa_remove(struct peer *, enum sa_dir, uint32_t spi);
 void		 dp_peer_flush(struct peer *);	/* all its SAs */
 const struct esp_sa *dp_sa_in(const struct peer *, unsigned int);
+bool		 dp_peer_has_sas(const struct peer *);
+int		 dp_peer_spi(const struct peer *, enum sa_dir, uint32_t *);
+const struct dp_stats *dp_peer_stats(struct peer *);
 void		 dp_tun_cb(struct ev_loop *, ev_io *, int);
 void		 dp_sock_rx(struct usock *);
 const struct dp_stats *dp_global_stats(void);

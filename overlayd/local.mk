@@ -9,6 +9,8 @@ overlayd_liboverlay_a_SOURCES = \
 	overlayd/dp.c overlayd/dp.h \
 	overlayd/esp.c overlayd/esp.h \
 	overlayd/gre.c overlayd/gre.h \
+	overlayd/kdp.c overlayd/kdp.h overlayd/kdp_link.c \
+	overlayd/kdp_nl.c overlayd/kdp_xfrm.c \
 	overlayd/ip.c overlayd/ip.h \
 	overlayd/log.c overlayd/log.h \
 	overlayd/nl.c overlayd/nl.h \

@@ -17,6 +17,7 @@
 #include "conf.h"
 #include "ctl.h"
 #include "dp.h"
+#include "kdp.h"
 #include "log.h"
 #include "nl.h"
 #include "peer.h"
@@ -183,6 +184,7 @@ main(int argc, char *argv[])
 	ev_run(loop, 0);
 
 	peers_clear();
+	kdp_close();
 	ctl_close();
 	nl_close();
 	dp_shutdown();

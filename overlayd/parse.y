@@ -94,7 +94,8 @@ static int	 sa_set(int, char *, int, int, char *, int, int);
 static int	 key_parse(struct sa_conf *, const char *, int);
 %}
 
-%token	ADDRESS AES_GCM_128 AES_GCM_256 CONTROL ENCAP ESN ESP GRE GROUP IN
+%token	ADDRESS AES_GCM_128 AES_GCM_256 CONTROL DATAPLANE ENCAP ESN ESP GRE GROUP IN
+%token	KERNEL USERSPACE
 %token	KEY LOCAL MTU NO OUT PEER PORT REMOTE REPLAY SA SOCKET SPI UDP USER
 %token	WINDOW YES
 %token	ERROR
@@ -149,6 +150,18 @@ main		: USER word {
 			    CONF_MTU_MIN, CONF_MTU_MAX, &v))
 				YYABORT;
 			ps.conf->mtu = (uint32_t)v;
+		}
+		| DATAPLANE USERSPACE {
+			ps.conf->dataplane = DATAPLANE_USERSPACE;
+		}
+		| DATAPLANE KERNEL {
+			ps.conf->dataplane = DATAPLANE_KERNEL;
+		}
+		| DATAPLANE word {
+			conf_err(@2.first_line, "dataplane \"%s\": not userspace "
+			    "or kernel", $2);
+			str_free($2);
+			YYABORT;
 		}
 		;
 
@@ -755,12 +768,14 @@ static const struct keyword {
 	{ "aes-gcm-128",	AES_GCM_128 },
 	{ "aes-gcm-256",	AES_GCM_256 },
 	{ "control",		CONTROL },
+	{ "dataplane",		DATAPLANE },
 	{ "encap",		ENCAP },
 	{ "esn",		ESN },
 	{ "esp",		ESP },
 	{ "gre",		GRE },
 	{ "group",		GROUP },
 	{ "in",			IN },
+	{ "kernel",		KERNEL },
 	{ "key",		KEY },
 	{ "local",		LOCAL },
 	{ "mtu",		MTU },
@@ -775,6 +790,7 @@ static const struct keyword {
 	{ "spi",		SPI },
 	{ "udp",		UDP },
 	{ "user",		USER },
+	{ "userspace",		USERSPACE },
 	{ "window",		WINDOW },
 	{ "yes",		YES },
 };

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "gre.h"
+#include "kdp.h"
 #include "log.h"
 #include "nl.h"
 #include "peer.h"
@@ -47,7 +48,8 @@ peer_find(const char *name)
 static uint32_t
 peer_inner_mtu(const struct peer *p, uint32_t pmtu)
 {
-	size_t	outer = sock_ip_hdrlen(p->sock) + sock_encap_len(p->sock);
+	size_t	outer = (p->conf.local.af == AF_INET ? 20 : 40) +
+		    (p->conf.encap == ENCAP_UDP ? 8 : 0);
 	size_t	payload, gre = gre_hdrlen(p->conf.gre_key_set);
 
 	if (pmtu <= outer)
@@ -83,12 +85,14 @@ peer_state_str(const struct peer *p)
 void
 peer_update_state(struct peer *p)
 {
-	bool	up = p->sa_out != NULL && p->sa_in[0] != NULL;
+	bool	up = dp_peer_has_sas(p);
 
 	if (up == p->up)
 		return;
 	p->up = up;
-	if (tun_set_carrier(p->tun_fd, up) == -1)
+	if (p->kdp != NULL)
+		kdp_peer_set_up(p, up);
+	else if (tun_set_carrier(p->tun_fd, up) == -1)
 		log_warn("tunnel %s: carrier %s", p->conf.name, up ? "on" : "off");
 	log_info("tunnel %s %s", p->conf.name, up ? "up" : "down");
 }
@@ -159,6 +163,7 @@ static void
 peer_destroy(struct peer *p)
 {
 	dp_peer_flush(p);
+	kdp_peer_destroy(p);
 	if (p->tun_fd != -1) {
 		ev_io_stop(peer_loop, &p->tun_ev);
 		close(p->tun_fd);	/* the kernel removes the device */
@@ -181,13 +186,17 @@ peer_create(const struct ovl_conf *conf, const struct peer_conf *pc)
 	p->conf = *pc;
 	p->tun_fd = -1;
 	snprintf(p->ifname, sizeof(p->ifname), "ovl-%s", pc->name);
-	if ((p->sock = sock_get(&pc->local, pc->encap)) == NULL)
-		goto fail;
 	port = pc->encap == ENCAP_UDP ? pc->port : 0;
 	p->dstlen = addr_to_sa(&pc->remote, port, &p->dst);
 	p->mtu = p->pmtu = conf_peer_mtu(conf, pc);
 	p->inner_mtu = peer_inner_mtu(p, p->pmtu);
-	if (peer_tun_setup(p) == -1 || peer_install_manual(p) == -1)
+	if (conf->dataplane == DATAPLANE_KERNEL) {
+		if (kdp_peer_setup(p) == -1)
+			goto fail;
+	} else if ((p->sock = sock_get(&pc->local, pc->encap)) == NULL ||
+	    peer_tun_setup(p) == -1)
+		goto fail;
+	if (peer_install_manual(p) == -1)
 		goto fail;
 	peer_update_state(p);
 	return p;
@@ -201,7 +210,8 @@ peer_unchanged(const struct peer *p, const struct ovl_conf *conf,
     const struct peer_conf *pc)
 {
 	return pc != NULL && conf_peer_equal(&p->conf, pc) &&
-	    conf_peer_mtu(conf, pc) == p->mtu;
+	    conf_peer_mtu(conf, pc) == p->mtu &&
+	    (conf->dataplane == DATAPLANE_KERNEL) == (p->kdp != NULL);
 }
 
 /*

@@ -21,6 +21,7 @@
 #define PEER_PMTU_AGE	600.0	/* seconds before a lowered PMTU is retried */
 
 struct sa_entry;
+struct kdp_peer;
 
 struct peer {
 	TAILQ_ENTRY(peer)	 entry;
@@ -42,6 +43,7 @@ struct peer {
 	bool			 up;
 	struct dp_stats		 stats;
 	struct log_rl		 rl;
+	struct kdp_peer		*kdp;		/* kernel data plane, or NULL */
 };
 TAILQ_HEAD(peer_head, peer);
 

@@ -1,0 +1,135 @@
+#!/bin/bash
+# t/qemu/kernel.sh: overlayd's kernel data plane (`dataplane kernel`: ip_gre
+# / ip6gre and XFRM over netlink), in one qemu boot of Debian's kernel.
+#
+# In the guest, two namespaces A and B run overlayd with the kernel backend
+# on both ends (tunnel ab1: raw ESP over IPv4, ab2: ESP in UDP over IPv6,
+# ESN off, a GRE key); the guest's own namespace G runs it against overlayd's
+# userspace data plane on the host (g1: raw ESP, g2: ESP in UDP).  Pings and
+# TCP both ways, IPv4 and IPv6 inside; overlayctl shows the kernel's
+# counters; a SIGKILLed daemon's leftovers are replaced on restart, never
+# duplicated; SIGTERM leaves nothing behind; a SIGHUP with the same config
+# keeps the tunnels.
+#
+#   +-------------------------+        +------------------------------------+
+#   | ns H (host)             |  tap   | guest G: overlayd, kernel backend  |
+#   |  overlayd (userspace)   +--------+ eth0 198.51.100.12, .22            |
+#   |  198.51.100.11, .21     |        |  ns A  ul0 203.0.113.1             |
+#   +-------------------------+        |   |    2001:db8:203::1   (veth)    |
+#                                      |  ns B  ul0 203.0.113.2 / ::2       |
+#                                      +------------------------------------+
+set -eu
+# shellcheck source=t/lib.sh
+. "$(dirname "$0")/../lib.sh"
+# shellcheck source=t/qemu/host.sh
+. "$(dirname "$0")/host.sh"
+need_root
+need_cmd ping
+vm_lock
+here=$(cd "$(dirname "$0")" && pwd)
+SOCAT=$(command -v socat) || skip "socat not installed"
+JQ=$(command -v jq)
+
+share=$T_TMP/share
+mkdir -p "$share"
+
+guest_conf() {	# FILE NAME: the header of a guest overlayd.conf
+	echo "# $T_NAME: generated"
+	echo 'user "overlayd"'
+	echo "control socket \"/run/$2.sock\""
+	echo 'control group "overlayd"'
+	echo 'dataplane kernel'
+}
+
+# peer_block NAME LOCAL REMOTE ENCAP ESN GREKEY A4 A6 SPI_IN KEY_IN SPI_OUT
+#   KEY_OUT BITS
+peer_block() {
+	echo
+	echo "peer \"$1\" {"
+	echo "	local $2"
+	echo "	remote $3"
+	echo "	encap $4"
+	echo "	esn $5"
+	[ "$6" = - ] || echo "	gre key $6"
+	echo "	address $7"
+	echo "	address $8"
+	echo "	sa in spi ${9} aes-gcm-${13} key ${10}"
+	echo "	sa out spi ${11} aes-gcm-${13} key ${12}"
+	echo "}"
+}
+
+k1=$(sa_key 256) k2=$(sa_key 256) k3=$(sa_key 128) k4=$(sa_key 128)
+k5=$(sa_key 256) k6=$(sa_key 256) k7=$(sa_key 128) k8=$(sa_key 128)
+{
+	guest_conf A A
+	peer_block ab1 203.0.113.1 203.0.113.2 esp yes - 198.18.1.0/31 \
+		2001:db8:ff:a1::2/127 0x0000c101 "$k1" 0x0000c102 "$k2" 256
+	peer_block ab2 2001:db8:203::1 2001:db8:203::2 udp no 7 198.18.1.2/31 \
+		2001:db8:ff:a2::2/127 0x0000c201 "$k3" 0x0000c202 "$k4" 128
+} >"$share/A.conf"
+{
+	guest_conf B B
+	peer_block ab1 203.0.113.2 203.0.113.1 esp yes - 198.18.1.1/31 \
+		2001:db8:ff:a1::3/127 0x0000c102 "$k2" 0x0000c101 "$k1" 256
+	peer_block ab2 2001:db8:203::2 2001:db8:203::1 udp no 7 198.18.1.3/31 \
+		2001:db8:ff:a2::3/127 0x0000c202 "$k4" 0x0000c201 "$k3" 128
+} >"$share/B.conf"
+{
+	guest_conf G G
+	peer_block g1 198.51.100.12 198.51.100.11 esp yes - 198.18.2.1/31 \
+		2001:db8:ff:b1::3/127 0x0000d101 "$k5" 0x0000d102 "$k6" 256
+	peer_block g2 198.51.100.22 198.51.100.21 udp no - 198.18.2.3/31 \
+		2001:db8:ff:b2::3/127 0x0000d201 "$k7" 0x0000d202 "$k8" 128
+} >"$share/G.conf"
+{
+	echo "# $T_NAME: generated"
+	echo 'user "overlayd"'
+	echo "control socket \"$T_TMP/run/H.sock\""
+	echo 'control group "overlayd"'
+	peer_block g1 198.51.100.11 198.51.100.12 esp yes - 198.18.2.0/31 \
+		2001:db8:ff:b1::2/127 0x0000d102 "$k6" 0x0000d101 "$k5" 256
+	peer_block g2 198.51.100.21 198.51.100.22 udp no - 198.18.2.2/31 \
+		2001:db8:ff:b2::2/127 0x0000d202 "$k8" 0x0000d201 "$k7" 128
+} | write_file 0640 "$T_TMP/H.conf"
+head -c 256K /dev/urandom >"$share/data.bin"
+
+ns_add H
+n H ip tuntap add dev qtap0 mode tap
+n H ip link set qtap0 up
+n H ip addr add 198.51.100.11/24 dev qtap0
+n H ip addr add 198.51.100.21/24 dev qtap0
+start_overlayd H "$T_TMP/H.conf"
+
+port_listening() {
+	nq H ss -Hltn "sport = :$1" | grep -q LISTEN
+}
+
+bg H "$T_TMP/listen.log" timeout 200 "$SOCAT" -u \
+	TCP4-LISTEN:6001,bind=198.18.2.0 "OPEN:$T_TMP/g2h,creat,trunc"
+listener=$BG_PID
+wait_for 5 port_listening 6001
+
+vm_start "$share" H "$here/kernel-guest.sh" -b "$OVERLAYD" -b "$OVERLAYCTL" -b "$SOCAT" -b "$JQ" -T 900
+
+await_guest g-up 500
+echo "guest's tunnels up $(booted_ms) ms after the boot began"
+log "host (userspace) <-> guest (kernel backend)"
+for a in 198.18.2.1 2001:db8:ff:b1::3 198.18.2.3 2001:db8:ff:b2::3; do
+	wait_ping H "$a" 20
+	n H ping -n -c 2 -i 0.2 -W 2 "$a"
+done
+n H timeout 60 "$SOCAT" -u "OPEN:$share/data.bin" TCP4:198.18.2.1:7001
+signal_guest host-sent
+await_guest guest-sent 300
+wait_for 30 proc_gone "$listener"
+cmp "$share/data.bin" "$T_TMP/g2h" || fail "TCP from the guest's kernel backend corrupted"
+ctl H show tunnels
+for t in g1 g2; do
+	[ "$(tun_get H "$t" '.drops | add')" = 0 ] || fail "host: drops on $t"
+	[ "$(tun_get H "$t" .rx_packets)" -ge 4 ] || fail "host: few rx on $t"
+done
+[ "$(tun_get H g1 .rx_bytes)" -gt 262144 ] || fail "host: g1 rx_bytes below the data"
+signal_guest host-checked
+
+await_guest guest-done 500
+vm_finish

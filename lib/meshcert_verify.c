@@ -163,7 +163,8 @@ static enum mcert_err
 verify_error(X509_STORE_CTX *ctx, char *err, size_t errlen)
 {
 	X509		*x = X509_STORE_CTX_get_current_cert(ctx);
-	int		 v = X509_STORE_CTX_get_error(ctx);
+	STACK_OF(X509)	*chain;
+	int		 v = X509_STORE_CTX_get_error(ctx), depth;
 	char		 subj[256], iss[256], t[32];
 	const char	*vs = X509_verify_cert_error_string(v);
 
@@ -208,7 +209,17 @@ verify_error(X509_STORE_CTX *ctx, char *err, size_t errlen)
 	case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
 		return mcert_seterr(err, errlen, MCERT_CRL, "%s: %s", subj, vs);
 	case X509_V_ERR_UNNESTED_RESOURCE:
-		return mcert_seterr(err, errlen, MCERT_RESOURCES, "%s", subj);
+		/* reported at the issuer that does not hold what is below */
+		depth = X509_STORE_CTX_get_error_depth(ctx);
+		chain = X509_STORE_CTX_get0_chain(ctx);
+		if (depth > 0 && chain != NULL && depth <= sk_X509_num(chain))
+			subject_of(sk_X509_value(chain, depth - 1), iss,
+			    sizeof(iss));
+		else
+			snprintf(iss, sizeof(iss), "a certificate");
+		return mcert_seterr(err, errlen, MCERT_RESOURCES,
+		    "%s claims prefixes or AS numbers outside those of %s",
+		    iss, subj);
 	case X509_V_ERR_OUT_OF_MEM:
 		return mcert_seterr(err, errlen, MCERT_SYSTEM, "out of memory");
 	default:

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -197,6 +198,52 @@ cmd_show(int argc, char **argv)
 	return 0;
 }
 
+/* The CA's crl.pem: number, dates, entries; null if there is none. */
+static json_t *
+crl_json(const char *dir)
+{
+	X509_CRL	*crl;
+	ASN1_INTEGER	*num;
+	BIO		*b;
+	struct tm	 tm;
+	json_t		*j;
+	char		*p = pki_path(dir, "crl.pem"), *pem;
+	time_t		 last = 0, next = 0;
+	size_t		 len;
+	int64_t		 n = -1;
+
+	if (access(p, F_OK) == -1) {
+		free(p);
+		return json_null();
+	}
+	pem = pki_read_file(p, &len);
+	if ((b = BIO_new_mem_buf(pem, (int)len)) == NULL)
+		pki_fatal_ssl("memory");
+	if ((crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL)) == NULL)
+		pki_fatalx("%s: not a PEM CRL", p);
+	BIO_free(b);
+	free(pem);
+	if (ASN1_TIME_to_tm(X509_CRL_get0_lastUpdate(crl), &tm))
+		last = timegm(&tm);
+	if (X509_CRL_get0_nextUpdate(crl) != NULL &&
+	    ASN1_TIME_to_tm(X509_CRL_get0_nextUpdate(crl), &tm))
+		next = timegm(&tm);
+	if ((num = X509_CRL_get_ext_d2i(crl, NID_crl_number, NULL, NULL)) !=
+	    NULL) {
+		if (!ASN1_INTEGER_get_int64(&n, num))
+			n = -1;
+		ASN1_INTEGER_free(num);
+	}
+	j = json_pack("{s:I,s:o,s:o,s:i}", "number", (json_int_t)n,
+	    "last_update", jtime(last), "next_update", jtime(next), "revoked",
+	    X509_CRL_get_REVOKED(crl) != NULL ?
+	    sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl)) : 0);
+	X509_CRL_free(crl);
+	free(p);
+	ERR_clear_error();
+	return j;
+}
+
 static const char *
 status_of(json_t *c, time_t now)
 {
@@ -244,15 +291,22 @@ cmd_list(int argc, char **argv)
 		}
 		json_array_append_new(certs, e);
 	}
-	out = json_pack("{s:o,s:I,s:o}", "ca", info_json(mcert_info(cc)),
-	    "crl_number", json_integer_value(json_object_get(ca.index,
-	    "crl_number")), "certs", certs);
+	out = json_pack("{s:o,s:o,s:o}", "ca", info_json(mcert_info(cc)),
+	    "crl", crl_json(o.dir), "certs", certs);
 	if (out == NULL)
 		pki_fatalx("out of memory");
 	if (o.json)
 		print_json(out);
 	else {
 		printf("CA %s (%s)\n", mcert_info(cc)->subject, o.dir);
+		e = json_object_get(out, "crl");
+		if (json_is_null(e))
+			printf("no CRL\n");
+		else
+			printf("CRL number %lld, next update %s\n", (long long)
+			    json_integer_value(json_object_get(e, "number")),
+			    json_string_value(json_object_get(e,
+			    "next_update")));
 		printf("%-32s  %-4s  %-20s  %-7s  %s\n", "SERIAL", "KIND",
 		    "NAME", "STATUS", "NOT AFTER");
 		json_array_foreach(certs, i, e) {

@@ -1,2 +1,3 @@
 # man/: mdoc manual pages.
 dist_man_MANS += man/overlayd.conf.5 man/overlayd.8 man/overlayctl.8
+dist_man_MANS += man/coimesh-pki.1

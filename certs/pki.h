@@ -27,7 +27,7 @@
 
 #define PKI_PROG	"coimesh-pki"
 #define PKI_MAX_LIST	64	/* --coi, --prefix, ... given at most */
-#define PKI_FILE_MAX	(1024 * 1024)	/* biggest file read */
+#define PKI_FILE_MAX	(1024L * 1024)	/* biggest file read */
 
 /* util.c */
 void	 pki_fatalx(const char *, ...)

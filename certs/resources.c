@@ -159,6 +159,16 @@ pki_res_coi(struct pki_res *r, const char *s)
 	r->coi[r->ncoi++] = s;
 }
 
+/* Append ITEM to the list in BUF, ", "-separated, as far as it fits. */
+static void
+list_add(char *buf, size_t len, const char *item)
+{
+	size_t	off = strlen(buf);
+
+	if (off + 1 < len)
+		snprintf(buf + off, len - off, "%s%s", off ? ", " : "", item);
+}
+
 /* "198.18.0.0/15, 2001:db8::/32" or "none". */
 static void
 issuer_prefixes(const struct mcert_info *in, char *buf, size_t len)
@@ -166,15 +176,13 @@ issuer_prefixes(const struct mcert_info *in, char *buf, size_t len)
 	char	p[64];
 	size_t	i;
 
-	snprintf(buf, len, "%s", in->nprefix ? "" : "none");
+	buf[0] = '\0';
 	for (i = 0; i < in->nprefix; i++) {
 		mcert_prefix_str(&in->prefix[i], p, sizeof(p));
-		if (strlen(buf) + strlen(p) + 3 >= len)
-			break;
-		if (i > 0)
-			strcat(buf, ", ");
-		strcat(buf, p);
+		list_add(buf, len, p);
 	}
+	if (buf[0] == '\0')
+		snprintf(buf, len, "none");
 }
 
 static void
@@ -183,19 +191,17 @@ issuer_asns(const struct mcert_info *in, char *buf, size_t len)
 	char	p[32];
 	size_t	i;
 
-	snprintf(buf, len, "%s", in->nasn ? "" : "none");
+	buf[0] = '\0';
 	for (i = 0; i < in->nasn; i++) {
 		if (in->asn[i].min == in->asn[i].max)
 			snprintf(p, sizeof(p), "%u", in->asn[i].min);
 		else
 			snprintf(p, sizeof(p), "%u-%u", in->asn[i].min,
 			    in->asn[i].max);
-		if (strlen(buf) + strlen(p) + 3 >= len)
-			break;
-		if (i > 0)
-			strcat(buf, ", ");
-		strcat(buf, p);
+		list_add(buf, len, p);
 	}
+	if (buf[0] == '\0')
+		snprintf(buf, len, "none");
 }
 
 static void
@@ -203,14 +209,11 @@ issuer_cois(const struct mcert_info *in, char *buf, size_t len)
 {
 	size_t	i;
 
-	snprintf(buf, len, "%s", in->ncoi ? "" : "none");
-	for (i = 0; i < in->ncoi; i++) {
-		if (strlen(buf) + strlen(in->coi[i]) + 3 >= len)
-			break;
-		if (i > 0)
-			strcat(buf, ", ");
-		strcat(buf, in->coi[i]);
-	}
+	buf[0] = '\0';
+	for (i = 0; i < in->ncoi; i++)
+		list_add(buf, len, in->coi[i]);
+	if (buf[0] == '\0')
+		snprintf(buf, len, "none");
 }
 
 /*

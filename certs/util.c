@@ -140,7 +140,7 @@ pki_read_file(const char *path, size_t *lenp)
 	if (!S_ISREG(st.st_mode))
 		pki_fatalx("%s: not a regular file", path);
 	if (st.st_size > PKI_FILE_MAX)
-		pki_fatalx("%s: bigger than %d bytes", path, PKI_FILE_MAX);
+		pki_fatalx("%s: bigger than %ld bytes", path, PKI_FILE_MAX);
 	if ((buf = malloc((size_t)st.st_size + 1)) == NULL)
 		pki_fatal("malloc");
 	while (off < (size_t)st.st_size &&

@@ -533,7 +533,7 @@ parse_x509(X509 *x, struct mcert_info *in, char *err, size_t errlen)
 	if ((r = name_entry(subj, NID_organizationName, in->org,
 	    sizeof(in->org))) == -1 || (r == 0 && !mcert_name_ok(in->org)))
 		in->org[0] = '\0';
-	if ((r = name_entry(subj, NID_commonName, cn, sizeof(cn))) == 0 &&
+	if (name_entry(subj, NID_commonName, cn, sizeof(cn)) == 0 &&
 	    mcert_name_ok(cn))
 		snprintf(in->node, sizeof(in->node), "%s", cn);
 

@@ -39,7 +39,7 @@
 #define MCERT_ASN_MAX		64	/* AS number ranges in one certificate */
 #define MCERT_ALTID_MAX		16	/* DNS, IP and email names, each */
 #define MCERT_CHAIN_MAX		8	/* certificates in one chain */
-#define MCERT_DER_MAX		(64 * 1024)	/* bytes in one certificate */
+#define MCERT_DER_MAX		((size_t)64 * 1024)	/* bytes in one certificate */
 #define MCERT_ERR_MAX		256	/* room for an error message */
 
 #define MCERT_URN_COI		"urn:coimesh:coi:"

@@ -2,6 +2,8 @@
 # t/lib.sh for fail/skip/log, the temporary directory and the watchdog;
 # these tests need neither root nor namespaces.
 # shellcheck shell=bash disable=SC2034
+# Slow machines: these tests run some 60 commands each.
+: "${T_TIMEOUT:=900}"
 # shellcheck source=t/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
@@ -38,16 +40,13 @@ pki() {
 	ok "$PKI" "$@"
 }
 
-# snap DIR...: a listing of every file under DIR (path, mode, digest).
+# snap DIR...: a listing of everything under DIR (path, mode; size and
+# mtime of files), then the digests of the regular files. (The lock file
+# is made the first time a command takes the lock.)
 snap() {
-	find "$@" -path '*/.lock' -prune -o -print0 | sort -z |
-	    xargs -0 stat -c '%n %a %s' | while read -r f m s; do
-		if [ -f "$f" ]; then
-			echo "$f $m $(sha256sum <"$f" | cut -c1-16)"
-		else
-			echo "$f $m"
-		fi
-	done
+	find "$@" -path '*/.lock' -prune -o -type d -printf '%p %m\n' -o \
+	    -printf '%p %m %s %T@\n' | sort
+	find "$@" -path '*/.lock' -prune -o -type f -exec sha256sum {} + | sort
 }
 
 # refused WANT CMD...: CMD exits 1, its stderr is exactly WANT (one line),

@@ -33,3 +33,4 @@ t_fuzz_fuzz_cert_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 t_fuzz_fuzz_cert_LDFLAGS = -fsanitize=fuzzer
 t_fuzz_fuzz_cert_LDADD = $(MESHCERT_LIBS)
 endif
+dist_noinst_SCRIPTS += t/fuzz/mkcertseeds.sh

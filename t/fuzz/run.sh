@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh TARGET [SECONDS [FLAG...]]: fuzz one target (esp, gre, ip or
+# run.sh TARGET [SECONDS [FLAG...]]: fuzz one target (esp, gre, ip, cert or
 # conf) with libFuzzer, ASan and UBSan for SECONDS (default 60), then print
 # how many inputs ran. FLAGs go to libFuzzer, e.g. `-fork=1
 # -ignore_crashes=1` to keep going past a known crash. The first run configures a build directory of its own
@@ -13,7 +13,7 @@
 set -eu
 
 usage() {
-	echo "usage: $0 esp|gre|ip|conf [seconds [libfuzzer-flag ...]]" >&2
+	echo "usage: $0 esp|gre|ip|conf|cert [seconds [libfuzzer-flag ...]]" >&2
 	exit 2
 }
 
@@ -23,7 +23,7 @@ secs=${2:-60}
 shift
 [ $# -gt 0 ] && shift
 case $target in
-esp|gre|ip|conf) ;;
+esp|gre|ip|conf|cert) ;;
 *) usage ;;
 esac
 case $secs in

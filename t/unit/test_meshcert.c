@@ -16,7 +16,7 @@
 #include "certgen.h"
 #include "meshcert.h"
 
-#define DAY		86400
+#define DAY		((time_t)86400)
 #define ROOT_BLOCKS	"IPv4:198.18.0.0/15,IPv4:192.0.2.0/24,IPv6:2001:db8::/32"
 #define ACME_BLOCKS	"IPv4:198.18.0.0/16,IPv6:2001:db8:1::/48"
 #define N1_SAN		"URI:urn:coimesh:node:acme:n1,URI:urn:coimesh:coi:red," \

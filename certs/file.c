@@ -37,8 +37,8 @@ static char		*made[PKI_STAGE_MAX];	/* directories made, not committed */
 static size_t		nmade;
 static bool		atexit_set;
 
-static void
-remove_temps(void)
+void
+pki_cleanup(void)
 {
 	size_t	i;
 
@@ -59,7 +59,7 @@ static void
 need_atexit(void)
 {
 	if (!atexit_set) {
-		atexit(remove_temps);
+		atexit(pki_cleanup);
 		atexit_set = true;
 	}
 }
@@ -180,7 +180,7 @@ pki_commit(void)
 		}
 	while (nmade > 0)
 		free(made[--nmade]);
-	remove_temps();
+	pki_cleanup();
 }
 
 /* Make a directory that must not exist; it goes again if no commit follows. */

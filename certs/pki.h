@@ -49,6 +49,7 @@ void	 pki_stage(const char *dir, const char *name, const void *, size_t,
 void	 pki_stage_bio(const char *dir, const char *name, BIO *, int mode,
 	    bool replace);
 void	 pki_commit(void);
+void	 pki_cleanup(void);	/* remove what was staged, not committed */
 void	 pki_mkdir_new(const char *path);
 void	 pki_mkdir_maybe(const char *path);
 

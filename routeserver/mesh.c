@@ -59,7 +59,7 @@ mesh_show(const char *s)
 	}
 	buf[o] = '\0';
 	if (n < strlen(s))
-		strcat(buf, "...");
+		memcpy(buf + o, "...", sizeof("..."));
 	return buf;
 }
 
@@ -242,8 +242,8 @@ check_refs(struct mesh *m, struct mesh_member *mb)
 		    "organization \"%s\"", mb->name, mb->org_ref.name);
 		return false;
 	}
-	if ((mb->cois = calloc(mb->ncois, sizeof(*mb->cois))) == NULL ||
-	    (mb->defs = calloc(mb->ndefs + 1, sizeof(*mb->defs))) == NULL)
+	if ((mb->cois = calloc(mb->ncois, sizeof(const struct mesh_coi *))) == NULL ||
+	    (mb->defs = calloc(mb->ndefs + 1, sizeof(const struct mesh_coi *))) == NULL)
 		fatal("%s", __func__);
 	for (i = 0; i < mb->ncois; i++)
 		if ((mb->cois[i] = coi_find(m, mb->coi_refs[i].name)) == NULL) {

@@ -164,6 +164,8 @@ main(int argc, char *argv[])
 		usage();
 	if (argc == 1)
 		cmdname = argv[0];
+	if (cmdname == NULL)
+		usage();
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(cmds[i].name, cmdname) == 0)
 			cmd = &cmds[i];

@@ -283,7 +283,7 @@ json_sess(const struct status *st, const struct sess *s)
 	    "state", s->present ? s->row.state : "absent",
 	    "info", s->present ? s->row.info : "",
 	    "since", s->present ? s->row.since : "",
-	    "received", (json_int_t)(s->imported + s->filtered),
+	    "received", (json_int_t)s->imported + (json_int_t)s->filtered,
 	    "accepted", (json_int_t)s->imported,
 	    "rejected", (json_int_t)s->filtered,
 	    "exported", (json_int_t)s->exported,

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bgp.h"
 #include "gre.h"
 #include "log.h"
 #include "nl.h"
@@ -91,6 +92,7 @@ peer_update_state(struct peer *p)
 	if (tun_set_carrier(p->tun_fd, up) == -1)
 		log_warn("tunnel %s: carrier %s", p->conf.name, up ? "on" : "off");
 	log_info("tunnel %s %s", p->conf.name, up ? "up" : "down");
+	bgp_peer_state(p);
 }
 
 static void

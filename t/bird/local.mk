@@ -3,9 +3,10 @@
 # BIRD 2 (t/bird/lab.sh is the shared library; root only, they skip with
 # the reason otherwise).
 BIRD_TESTS = \
-	t/bird/fakebird.sh
+	t/bird/fakebird.sh \
+	t/bird/routes.sh
 
 TESTS += $(BIRD_TESTS)
 dist_check_SCRIPTS += $(BIRD_TESTS)
-dist_noinst_DATA += t/bird/lab.sh
+dist_noinst_DATA += t/bird/lab.sh t/bird/rs.conf.in t/bird/member.conf.in
 dist_noinst_SCRIPTS += t/tools/fakebird.py

@@ -330,3 +330,13 @@ lab_show_routes() {
 		nq "M$i" ip -4 route show proto bird | sed 's/^/    /'
 	done
 }
+
+# tun_is LABEL PEER FILTER VALUE / top_is LABEL FILTER VALUE: a field of
+# show tunnels has VALUE (for wait_for: evaluated at each poll).
+tun_is() {
+	[ "$(tun_get "$1" "$2" "$3")" = "$4" ]
+}
+
+top_is() {
+	[ "$(top_get "$1" "$2")" = "$3" ]
+}

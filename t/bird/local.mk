@@ -4,7 +4,9 @@
 # the reason otherwise).
 BIRD_TESTS = \
 	t/bird/fakebird.sh \
-	t/bird/routes.sh
+	t/bird/routes.sh \
+	t/bird/birdrestart.sh \
+	t/bird/failover.sh
 
 TESTS += $(BIRD_TESTS)
 dist_check_SCRIPTS += $(BIRD_TESTS)

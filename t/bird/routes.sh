@@ -40,12 +40,12 @@ log "overlayctl shows the sessions as BIRD does"
 ctl H show tunnels
 ctl M1 show tunnels
 for i in $LAB_MEMBERS; do
-	wait_for 10 test "$(tun_get H "m$i" '.bgp[0].bird_state')" = up
+	wait_for 10 tun_is H "m$i" .bgp[0].bird_state up
 	[ "$(tun_get H "m$i" '.bgp[0].protocol')" = "m$i" ] || fail "H: protocol"
 	[ "$(tun_get H "m$i" '.bgp[0].wanted')" = enabled ] || fail "H: wanted"
 	[ "$(tun_get H "m$i" '.bgp[0].bird_info')" = Established ] ||
 		fail "H: m$i not Established"
-	wait_for 10 test "$(tun_get "M$i" hub '.bgp[0].bird_state')" = up
+	wait_for 10 tun_is "M$i" hub .bgp[0].bird_state up
 done
 [ "$(top_get H .bird.connected)" = true ] || fail "H not connected to BIRD"
 ctl M1 show tunnels | grep -q '^    bgp: hub wanted enabled, bird up (Established)$' ||

@@ -2,3 +2,6 @@
 # wireguard-go and a bare veth.  Not part of `make check`; run by hand:
 #	bench/throughput [-t SECONDS] [-r RUNS]
 dist_noinst_SCRIPTS += bench/throughput
+# bench/failover [-n CUTS] [-i MS] [-m MULT]: time from a member's underlay
+# cut to its prefix leaving the other members' kernel tables (BIRD lab).
+dist_noinst_SCRIPTS += bench/failover

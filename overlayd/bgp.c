@@ -191,13 +191,19 @@ bgp_note_row(struct bgp_bind *b, const struct bird_proto *row)
 	b->read = true;
 }
 
-/* BIRD shows a disabled protocol as "down"; every other state runs. */
+/*
+ * BIRD shows a disabled protocol as "down", one being disabled as "stop"
+ * or "flush" (left alone when that is what we want); anything else runs.
+ */
 static void
 bgp_correct(struct bgp_bind *b, uint64_t read_seq)
 {
 	bool	wanted = bgp_wanted(b), down;
 
 	if (!b->found || b->cmd_seq > read_seq)
+		return;
+	if (!wanted && (strcmp(b->state, "stop") == 0 ||
+	    strcmp(b->state, "flush") == 0))
 		return;
 	down = strcmp(b->state, "down") == 0;
 	if (wanted == !down)

@@ -43,7 +43,9 @@ prefix_parse(const char *s, struct prefix *p)
 	*slash++ = '\0';
 	if (!addr_parse(buf, &p->addr))
 		return false;
-	if (*slash == '\0' || *slash == '-' || *slash == '+')
+	/* digits only: strtoul alone would take " 24", "+24" or "-0" */
+	if (*slash == '\0' || strspn(slash, "0123456789") != strlen(slash) ||
+	    strlen(slash) > 3)
 		return false;
 	errno = 0;
 	len = strtoul(slash, &end, 10);

@@ -130,7 +130,7 @@ esp_max_payload(size_t room)
 {
 	size_t	fixed = ESP_HDR_LEN + ESP_IV_LEN + ESP_ICV_LEN;
 
-	if (room < fixed + ESP_TRAILER_LEN + 4)
+	if (room < fixed + 4)
 		return 0;
 	return ((room - fixed) & ~(size_t)3) - ESP_TRAILER_LEN;
 }
@@ -193,6 +193,8 @@ esp_open(struct esp_sa *sa, struct pkt *pk, uint8_t *next_hdr)
 	int		 outl;
 
 	if (pk->len < ESP_MIN_LEN || esp_peek(pk->data, pk->len, &spi, &seql))
+		return ESP_MALFORMED;
+	if (spi != sa->spi)
 		return ESP_MALFORMED;
 	bodylen = pk->len - ESP_HDR_LEN - ESP_IV_LEN - ESP_ICV_LEN;
 	if (bodylen % 4 != 0 || bodylen > INT32_MAX)

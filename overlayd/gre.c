@@ -26,7 +26,8 @@ gre_parse(const uint8_t *p, size_t len, struct gre_hdr *h)
 	if (rd_get_u16(&r, &h->flags) == -1 ||
 	    rd_get_u16(&r, &h->proto) == -1)
 		return -1;
-	if ((h->flags & (GRE_F_ROUTING | GRE_F_SSR | GRE_VERSION)) != 0)
+	if ((h->flags & (GRE_F_ROUTING | GRE_F_SSR | GRE_F_BIT5 | GRE_VERSION))
+	    != 0)
 		goto bad;
 	if (h->flags & GRE_F_CSUM) {
 		if (rd_skip(&r, 2) == -1 || rd_get_u16(&r, &reserved1) == -1)

@@ -14,6 +14,7 @@
 #define GRE_F_KEY	0x2000
 #define GRE_F_SEQ	0x1000
 #define GRE_F_SSR	0x0800
+#define GRE_F_BIT5	0x0400	/* RFC 2784: bits 1-5 must be zero */
 #define GRE_VERSION	0x0007
 
 #define GRE_PROTO_IPV4	0x0800

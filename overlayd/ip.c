@@ -202,9 +202,33 @@ ip6_too_big(const uint8_t *p, const struct ip_info *ip, uint32_t mtu,
 }
 
 /*
+ * Whether an ICMP error may be sent about this packet: never to an
+ * unspecified, multicast, broadcast or loopback source, nor about an IPv4
+ * packet to a multicast or broadcast address (RFC 1812 4.3.2.7). IPv6
+ * Packet Too Big may answer a multicast destination (RFC 4443 2.4 e.3).
+ */
+static bool
+ip_error_allowed(const uint8_t *p, const struct ip_info *ip)
+{
+	static const uint8_t	v6unspec[16], v6loop[16] = { [15] = 1 };
+	const uint8_t		*src, *dst;
+
+	if (ip->af == AF_INET) {
+		src = p + 12;
+		dst = p + 16;
+		return !(src[0] == 0 || src[0] == 127 || src[0] >= 224 ||
+		    dst[0] >= 224);
+	}
+	src = p + 8;
+	return src[0] != 0xff && memcmp(src, v6unspec, 16) != 0 &&
+	    memcmp(src, v6loop, 16) != 0;
+}
+
+/*
  * Builds the ICMP error telling the sender of `p` that at most `mtu`
  * bytes fit. Returns its length, or 0 when no error may be sent (the
- * packet is itself an ICMP error, a non-first fragment, or invalid).
+ * packet is itself an ICMP error, a non-first fragment, invalid, or
+ * ip_error_allowed() says no).
  */
 size_t
 ip_too_big(const uint8_t *p, size_t len, uint32_t mtu, uint8_t *out,
@@ -212,7 +236,8 @@ ip_too_big(const uint8_t *p, size_t len, uint32_t mtu, uint8_t *out,
 {
 	struct ip_info	ip;
 
-	if (ip_parse(p, len, &ip) == -1 || ip_is_icmp_error(p, &ip))
+	if (ip_parse(p, len, &ip) == -1 || ip_is_icmp_error(p, &ip) ||
+	    !ip_error_allowed(p, &ip))
 		return 0;
 	if (ip.af == AF_INET)
 		return ip.first_frag ? ip4_too_big(p, &ip, mtu, out, outsize) : 0;

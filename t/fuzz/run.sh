@@ -13,7 +13,8 @@
 set -eu
 
 usage() {
-	echo "usage: $0 esp|gre|ip|conf [seconds [libfuzzer-flag ...]]" >&2
+	echo "usage: $0 TARGET [seconds [libfuzzer-flag ...]]" >&2
+	echo "TARGET: one of the directories in t/fuzz/corpus" >&2
 	exit 2
 }
 
@@ -22,10 +23,7 @@ target=$1
 secs=${2:-60}
 shift
 [ $# -gt 0 ] && shift
-case $target in
-esp|gre|ip|conf) ;;
-*) usage ;;
-esac
+[ -d "$(dirname "$0")/corpus/$target" ] || usage
 case $secs in
 ''|*[!0-9]*) usage ;;
 esac

@@ -362,11 +362,10 @@ test_bit_flips(void **state)
 		memcpy(orig, f->pk.data, len);
 		before = f->in.replay;
 		/*
-		 * From byte 4: the SPI (bytes 0-3) is not in the ICV's AAD as
-		 * received; esp_open() uses the SA's own SPI and trusts the
-		 * caller to have looked the SA up by the wire SPI.
+		 * A flipped SPI bit (bytes 0-3) no longer names this SA: it is
+		 * malformed before any crypto; everything else fails the ICV.
 		 */
-		for (i = 4; i < len; i++) {
+		for (i = 0; i < len; i++) {
 			for (bit = 0; bit < 8; bit++) {
 				load(&f->pk, orig, len);
 				f->pk.data[i] ^= (uint8_t)(1 << bit);
@@ -375,7 +374,9 @@ test_bit_flips(void **state)
 				if (i >= 4 && i < 8)
 					seq ^= 1U << (bit + 8 * (7 - i));
 				/* 37 ^ 4 = 33: seen; others new or unseen */
-				if (seq == 30 || seq == 33 || seq == 40)
+				if (i < 4)
+					assert_int_equal(r, ESP_MALFORMED);
+				else if (seq == 30 || seq == 33 || seq == 40)
 					assert_int_equal(r, ESP_REPLAY);
 				else if (r != ESP_AUTH)
 					fail_msg("esn %d byte %zu bit %zu: %s",
@@ -593,18 +594,17 @@ test_sizes(void **state)
 	struct fixture	*f = *state;
 	size_t		 room, mp, len;
 
-	for (room = 40; room <= 2000; room++) {
+	for (room = 36; room <= 2000; room++) {
 		mp = esp_max_payload(room);
 		assert_true(esp_sealed_len(mp) <= room);
 		assert_true(esp_sealed_len(mp + 1) > room);
 		/* RFC 4303 alignment: the ESP body ends on a 4-byte boundary */
 		assert_int_equal((mp + ESP_TRAILER_LEN) % 4, 0);
 	}
-	for (room = 0; room < 40; room++) {
-		mp = esp_max_payload(room);
-		if (mp > 0)
-			assert_true(esp_sealed_len(mp) <= room);
-	}
+	/* below 36 not even a 2-byte payload fits: 0 means "nothing" */
+	for (room = 0; room < 36; room++)
+		assert_int_equal(esp_max_payload(room), 0);
+	assert_int_equal(esp_max_payload(36), 2);
 	/* sealed_len is what seal produces, and within ESP_OVERHEAD */
 	sa_pair(f, SA_AES_GCM_256, true, 64);
 	for (len = 0; len <= 2000; len++) {

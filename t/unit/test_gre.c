@@ -149,7 +149,7 @@ static void
 test_parse_reject_flags(void **state)
 {
 	static const uint16_t	bad[] = {
-		GRE_F_ROUTING, GRE_F_SSR, 1, 2, 3, 4, 5, 6, 7,
+		GRE_F_ROUTING, GRE_F_SSR, GRE_F_BIT5, 1, 2, 3, 4, 5, 6, 7,
 		GRE_F_ROUTING | GRE_F_KEY, GRE_F_KEY | 1,
 	};
 	uint8_t			hdr[12] = { 0 };

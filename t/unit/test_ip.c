@@ -293,6 +293,15 @@ test_too_big_v4(void **state)
 	assert_int_equal(ip_too_big(p, 100, 1280, out, 128), 128);
 }
 
+static const struct {
+	size_t	at;		/* 12 source, 16 destination */
+	uint8_t	addr[4];
+} nosend4[] = {
+	{ 12, { 0, 0, 0, 0 } }, { 12, { 127, 0, 0, 1 } },
+	{ 12, { 224, 0, 0, 5 } }, { 12, { 255, 255, 255, 255 } },
+	{ 16, { 239, 1, 2, 3 } }, { 16, { 255, 255, 255, 255 } },
+};
+
 /* No ICMP error about an ICMP error, a later fragment, or garbage. */
 static void
 test_too_big_v4_never(void **state)
@@ -323,6 +332,15 @@ test_too_big_v4_never(void **state)
 	mk4(p, 600, 20, IPPROTO_ICMP, IP4_DF | 3);
 	p[20] = 8;
 	assert_int_equal(ip_too_big(p, 600, 576, out, sizeof(out)), 0);
+	/* never to an unspecified, loopback, multicast or broadcast source,
+	 * nor about a packet to a multicast or broadcast address */
+	for (i = 0; i < nitems(nosend4); i++) {
+		mk4(p, 600, 20, IPPROTO_UDP, IP4_DF);
+		memcpy(p + nosend4[i].at, nosend4[i].addr, 4);
+		set16(p + 10, 0);
+		set16(p + 10, ref_cksum(p, 20));
+		assert_int_equal(ip_too_big(p, 600, 576, out, sizeof(out)), 0);
+	}
 	/* invalid */
 	mk4(p, 600, 20, IPPROTO_UDP, IP4_DF);
 	assert_int_equal(ip_too_big(p, 599, 576, out, sizeof(out)), 0);
@@ -400,6 +418,19 @@ test_too_big_v6(void **state)
 		assert_int_equal(ip_too_big(p, 1500, 1400, out, sizeof(out)),
 		    0);
 	}
+	/* never to ::, ::1 or a multicast source; a multicast destination
+	 * is answered (RFC 4443 2.4 e.3) */
+	mk6(p, 1500, IPPROTO_UDP);
+	memset(p + 8, 0, 16);
+	assert_int_equal(ip_too_big(p, 1500, 1400, out, sizeof(out)), 0);
+	p[23] = 1;
+	assert_int_equal(ip_too_big(p, 1500, 1400, out, sizeof(out)), 0);
+	p[8] = 0xff;
+	assert_int_equal(ip_too_big(p, 1500, 1400, out, sizeof(out)), 0);
+	mk6(p, 1500, IPPROTO_UDP);
+	p[24] = 0xff;
+	check_icmp6(out, ip_too_big(p, 1500, 1400, out, sizeof(out)), p, 1500,
+	    1400);
 	/* no room */
 	mk6(p, 1500, IPPROTO_UDP);
 	assert_int_equal(ip_too_big(p, 1500, 1280, out, 1279), 0);

@@ -3,3 +3,6 @@
 #	bench/throughput [-t SECONDS] [-r RUNS]
 dist_noinst_SCRIPTS += bench/throughput
 dist_noinst_SCRIPTS += bench/routeserver
+# bench/failover [-n CUTS] [-i MS] [-m MULT]: time from a member's underlay
+# cut to its prefix leaving the other members' kernel tables (BIRD lab).
+dist_noinst_SCRIPTS += bench/failover

@@ -38,6 +38,7 @@ conf_new(void)
 		.user = OVERLAYD_USER,
 		.ctl_path = CONF_CTL_PATH,
 		.mtu = 1500,
+		.bird_timeout = CONF_BIRD_TIMEOUT,
 	};
 	TAILQ_INIT(&conf->peers);
 	return conf;
@@ -121,6 +122,11 @@ conf_print_peer(FILE *f, const struct peer_conf *p)
 		    prefix_fmt(&p->addrs[i], buf, sizeof(buf)));
 	fprintf(f, "\tesn %s\n", p->esn ? "yes" : "no");
 	fprintf(f, "\treplay window %u\n", p->replay_window);
+	for (i = 0; i < p->nbgp; i++) {
+		fputs("\tbgp protocol ", f);
+		conf_print_str(f, p->bgp[i]);	/* it may be a keyword here */
+		fputc('\n', f);
+	}
 	if (p->sa_in.set)
 		conf_print_sa(f, "in", &p->sa_in);
 	if (p->sa_out.set)
@@ -147,6 +153,11 @@ conf_print(FILE *f, const struct ovl_conf *conf)
 	/* the default is left out, so that older canonical forms stay */
 	if (conf->dataplane == DATAPLANE_KERNEL)
 		fputs("dataplane kernel\n", f);
+	if (conf->bird_path[0] != '\0') {
+		fputs("bird socket ", f);
+		conf_print_str(f, conf->bird_path);
+		fprintf(f, "\nbird timeout %u\n", conf->bird_timeout);
+	}
 	/* plain loops: cppcheck cannot see through TAILQ_FOREACH */
 	for (p = TAILQ_FIRST(&conf->peers); p != NULL;
 	    p = TAILQ_NEXT(p, entry)) {
@@ -190,7 +201,11 @@ conf_prefix_equal(const struct prefix *a, const struct prefix *b)
 	return a->len == b->len && addr_eq(&a->addr, &b->addr);
 }
 
-/* True when a and b configure the same tunnel: every field matters. */
+/*
+ * True when a and b configure the same tunnel: every field matters but
+ * the BGP protocol bindings, which bgp.c follows without touching the
+ * tunnel.
+ */
 bool
 conf_peer_equal(const struct peer_conf *a, const struct peer_conf *b)
 {

@@ -21,6 +21,10 @@
 #define CONF_REPLAY_MAX		4096
 #define CONF_REPLAY_DEFAULT	1024
 #define CONF_ESP_UDP_PORT	4500
+#define CONF_BGP_MAX		4	/* BIRD protocols bound to one tunnel */
+#define CONF_BGP_NAME_MAX	64	/* BIRD symbol length */
+#define CONF_BIRD_TIMEOUT	5	/* seconds, default */
+#define CONF_BIRD_TIMEOUT_MAX	60
 
 enum conf_encap {
 	ENCAP_ESP = 0,		/* raw ESP, IP protocol 50 */
@@ -62,6 +66,9 @@ struct peer_conf {
 	uint32_t		 replay_window;
 	struct sa_conf		 sa_in;
 	struct sa_conf		 sa_out;
+	/* BIRD protocols enabled iff this tunnel is up (bgp.c) */
+	char			 bgp[CONF_BGP_MAX][CONF_BGP_NAME_MAX + 1];
+	unsigned int		 nbgp;
 };
 TAILQ_HEAD(peer_conf_head, peer_conf);
 
@@ -71,6 +78,8 @@ struct ovl_conf {
 	char			 ctl_group[64];	/* empty: the user's group */
 	uint32_t		 mtu;		/* default underlay MTU */
 	enum conf_dataplane	 dataplane;
+	char			 bird_path[108]; /* empty: no BIRD */
+	uint32_t		 bird_timeout;	/* seconds */
 	struct peer_conf_head	 peers;
 };
 

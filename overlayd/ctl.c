@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "addr.h"
+#include "bgp.h"
 #include "ctl.h"
 #include "dp.h"
 #include "log.h"
@@ -103,6 +104,7 @@ ctl_tunnel(struct peer *p)
 	json_object_set_new(t, "rx_bytes", json_integer((json_int_t)st->rx_bytes));
 	json_object_set_new(t, "rx_errors", json_integer((json_int_t)st->rx_errors));
 	json_object_set_new(t, "drops", ctl_drops(st));
+	json_object_set_new(t, "bgp", bgp_json_tunnel(p->conf.name));
 	return t;
 }
 
@@ -114,8 +116,8 @@ ctl_show_tunnels(void)
 
 	TAILQ_FOREACH(p, peers(), entry)
 		json_array_append_new(arr, ctl_tunnel(p));
-	return json_pack("{s:o, s:o}", "tunnels", arr,
-	    "drops", ctl_drops(dp_global_stats()));
+	return json_pack("{s:o, s:o, s:o}", "tunnels", arr,
+	    "drops", ctl_drops(dp_global_stats()), "bird", bgp_json());
 }
 
 static json_t *

@@ -3,6 +3,7 @@
 noinst_LIBRARIES += overlayd/liboverlay.a
 overlayd_liboverlay_a_SOURCES = \
 	overlayd/addr.c overlayd/addr.h \
+	overlayd/bgp.c overlayd/bgp.h \
 	overlayd/buf.c overlayd/buf.h \
 	overlayd/conf.c overlayd/conf.h \
 	overlayd/ctl.c overlayd/ctl.h \

@@ -73,6 +73,38 @@ print_drops(const char *label, json_t *drops)
 	printf("\n");
 }
 
+/* One line per BIRD protocol bound to the tunnel. */
+static void
+print_bgp(json_t *bgp)
+{
+	json_t	*b;
+	size_t	 i;
+
+	json_array_foreach(bgp, i, b) {
+		printf("    bgp: %s wanted %s, bird %s", jstr(b, "protocol"),
+		    jstr(b, "wanted"), jstr(b, "bird_state"));
+		if (json_string_value(json_object_get(b, "bird_info")) != NULL)
+			printf(" (%s)", jstr(b, "bird_info"));
+		if (json_string_value(json_object_get(b, "error")) != NULL)
+			printf(", error: %s", jstr(b, "error"));
+		printf("\n");
+	}
+}
+
+static void
+print_bird(json_t *bird)
+{
+	if (!json_is_object(bird))
+		return;
+	printf("bird: %s %s", jstr(bird, "socket"),
+	    json_is_true(json_object_get(bird, "connected")) ? "connected" :
+	    "not connected");
+	if (json_string_value(json_object_get(bird, "error")) != NULL)
+		printf(" (%s)", jstr(bird, "error"));
+	printf(", %" PRIu64 " connects, %" PRIu64 " corrections\n",
+	    jint(bird, "connects"), jint(bird, "corrections"));
+}
+
 static void
 show_tunnels(json_t *reply)
 {
@@ -92,9 +124,11 @@ show_tunnels(json_t *reply)
 		    jint(t, "tx_packets"), jint(t, "tx_bytes"),
 		    jint(t, "rx_packets"), jint(t, "rx_bytes"));
 		print_drops("    drops:", json_object_get(t, "drops"));
+		print_bgp(json_object_get(t, "bgp"));
 	}
 	print_drops("drops not tied to a tunnel:",
 	    json_object_get(reply, "drops"));
+	print_bird(json_object_get(reply, "bird"));
 }
 
 static void

@@ -14,6 +14,7 @@
 
 #include <ev.h>
 
+#include "bgp.h"
 #include "conf.h"
 #include "ctl.h"
 #include "dp.h"
@@ -90,6 +91,7 @@ reload(void)
 	    strcmp(nconf->ctl_group, conf->ctl_group) != 0)
 		log_warnx("user and control socket changes take effect on "
 		    "restart");
+	bgp_configure(nconf);	/* first: it sees removed tunnels go */
 	failed = peers_apply(nconf);
 	conf_free(conf);
 	conf = nconf;
@@ -163,6 +165,8 @@ main(int argc, char *argv[])
 	if (dp_init(loop) == -1)
 		fatal("data plane");
 	peer_init(loop);
+	bgp_init(loop);
+	bgp_configure(conf);
 	if (ctl_open(loop, conf->ctl_path, ctl_gid, reload) == -1)
 		fatalx("cannot open control socket %s", conf->ctl_path);
 	if (peers_apply(conf) > 0)
@@ -185,6 +189,7 @@ main(int argc, char *argv[])
 
 	peers_clear();
 	kdp_close();
+	bgp_shutdown();
 	ctl_close();
 	nl_close();
 	dp_shutdown();

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "bird.h"
 #include "conf.h"
 #include "log.h"
 
@@ -51,6 +52,8 @@ static struct {
 	struct ovl_conf	*conf;
 	struct peer_conf *peer;		/* peer block being parsed */
 	unsigned int	 seen;		/* SEEN_* options of that peer */
+	int		 bgp_line;	/* first "bgp protocol", for checks */
+	int		 bird_timeout_line;
 } ps;
 
 #define SEEN_LOCAL	0x001
@@ -92,12 +95,14 @@ static int	 peer_addr(struct addr *, unsigned int, const char *, char *,
 static int	 peer_prefix(char *, int);
 static int	 sa_set(int, char *, int, int, char *, int, int);
 static int	 key_parse(struct sa_conf *, const char *, int);
+static int	 bird_path_set(char *, int);
+static int	 peer_bgp(char *, int);
+static int	 conf_check_bird(void);
 %}
 
-%token	ADDRESS AES_GCM_128 AES_GCM_256 CONTROL DATAPLANE ENCAP ESN ESP GRE GROUP IN
-%token	KERNEL USERSPACE
-%token	KEY LOCAL MTU NO OUT PEER PORT REMOTE REPLAY SA SOCKET SPI UDP USER
-%token	WINDOW YES
+%token	ADDRESS AES_GCM_128 AES_GCM_256 BGP BIRD CONTROL DATAPLANE ENCAP ESN ESP
+%token	GRE GROUP IN KERNEL KEY LOCAL MTU NO OUT PEER PORT PROTOCOL REMOTE
+%token	REPLAY SA SOCKET SPI TIMEOUT UDP USER USERSPACE WINDOW YES
 %token	ERROR
 %token	<string> STRING NUMBER MACRONAME
 %type	<string> word
@@ -162,6 +167,19 @@ main		: USER word {
 			    "or kernel", $2);
 			str_free($2);
 			YYABORT;
+		}
+		| BIRD SOCKET STRING {
+			if (!bird_path_set($3, @3.first_line))
+				YYABORT;
+		}
+		| BIRD TIMEOUT NUMBER {
+			uint64_t	v;
+
+			if (!num_take("bird timeout", $3, @3.first_line, 0, 1,
+			    CONF_BIRD_TIMEOUT_MAX, &v))
+				YYABORT;
+			ps.conf->bird_timeout = (uint32_t)v;
+			ps.bird_timeout_line = @1.first_line;
 		}
 		;
 
@@ -251,6 +269,10 @@ peeropt		: LOCAL STRING {
 			    @1.first_line))
 				YYABORT;
 			ps.peer->replay_window = (uint32_t)v;
+		}
+		| BGP PROTOCOL word {
+			if (!peer_bgp($3, @3.first_line))
+				YYABORT;
 		}
 		| SA sadir SPI word alg KEY word {
 			if (!sa_set($2, $4, @4.first_line, $5, $7,
@@ -758,6 +780,82 @@ sa_set(int out, char *spi, int spiline, int alg, char *key, int keyline,
 	return ok;
 }
 
+static int
+bird_path_set(char *s, int line)
+{
+	if (*s != '/') {
+		conf_err(line, "bird socket \"%s\" is not an absolute path",
+		    show(s));
+		str_free(s);
+		return 0;
+	}
+	return str_set(ps.conf->bird_path, sizeof(ps.conf->bird_path), s,
+	    "bird socket", line);
+}
+
+/* Takes ownership of name. */
+static int
+peer_bgp(char *name, int line)
+{
+	struct peer_conf	*p = ps.peer, *q;
+	unsigned int		 i;
+	int			 ok = 0;
+
+	if (!bird_name_ok(name)) {
+		conf_err(line, "invalid bgp protocol name \"%s\": a BIRD "
+		    "symbol is a letter or \"_\", then letters, digits and "
+		    "\"_\", at most %d characters", show(name),
+		    CONF_BGP_NAME_MAX);
+		goto done;
+	}
+	for (i = 0; i < p->nbgp; i++)
+		if (strcmp(p->bgp[i], name) == 0) {
+			conf_err(line, "peer \"%s\": duplicate bgp protocol "
+			    "\"%s\"", p->name, name);
+			goto done;
+		}
+	for (q = TAILQ_FIRST(&ps.conf->peers); q != NULL;
+	    q = TAILQ_NEXT(q, entry))
+		for (i = 0; i < q->nbgp; i++)
+			if (strcmp(q->bgp[i], name) == 0) {
+				conf_err(line, "peer \"%s\": bgp protocol "
+				    "\"%s\" is already bound to peer \"%s\"",
+				    p->name, name, q->name);
+				goto done;
+			}
+	if (p->nbgp >= CONF_BGP_MAX) {
+		conf_err(line, "peer \"%s\": too many bgp protocols (max %d)",
+		    p->name, CONF_BGP_MAX);
+		goto done;
+	}
+	strcpy(p->bgp[p->nbgp++], name);
+	if (ps.bgp_line == 0)
+		ps.bgp_line = line;
+	ok = 1;
+ done:
+	str_free(name);
+	return ok;
+}
+
+/* Checks that need the whole file: BIRD settings may come after peers. */
+static int
+conf_check_bird(void)
+{
+	if (ps.conf->bird_path[0] != '\0')
+		return 1;
+	if (ps.bgp_line != 0) {
+		conf_err(ps.bgp_line, "bgp protocol needs a global "
+		    "\"bird socket\"");
+		return 0;
+	}
+	if (ps.bird_timeout_line != 0) {
+		conf_err(ps.bird_timeout_line, "bird timeout needs a global "
+		    "\"bird socket\"");
+		return 0;
+	}
+	return 1;
+}
+
 /* The lexer. */
 
 static const struct keyword {
@@ -767,6 +865,8 @@ static const struct keyword {
 	{ "address",		ADDRESS },
 	{ "aes-gcm-128",	AES_GCM_128 },
 	{ "aes-gcm-256",	AES_GCM_256 },
+	{ "bgp",		BGP },
+	{ "bird",		BIRD },
 	{ "control",		CONTROL },
 	{ "dataplane",		DATAPLANE },
 	{ "encap",		ENCAP },
@@ -783,11 +883,13 @@ static const struct keyword {
 	{ "out",		OUT },
 	{ "peer",		PEER },
 	{ "port",		PORT },
+	{ "protocol",		PROTOCOL },
 	{ "remote",		REMOTE },
 	{ "replay",		REPLAY },
 	{ "sa",			SA },
 	{ "socket",		SOCKET },
 	{ "spi",		SPI },
+	{ "timeout",		TIMEOUT },
 	{ "udp",		UDP },
 	{ "user",		USER },
 	{ "userspace",		USERSPACE },
@@ -1065,6 +1167,8 @@ conf_parse_file(FILE *f, const char *name)
 		fatal("%s", __func__);
 	ps.conf = conf;
 	rv = yyparse();
+	if (rv == 0 && ps.errors == 0 && !conf_check_bird())
+		rv = 1;
 	if (rv == 0 && ps.errors == 0 && ferror(f)) {
 		log_warn("%s: read error", name);
 		ps.errors++;

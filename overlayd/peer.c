@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bgp.h"
 #include "gre.h"
 #include "kdp.h"
 #include "log.h"
@@ -95,6 +96,7 @@ peer_update_state(struct peer *p)
 	else if (tun_set_carrier(p->tun_fd, up) == -1)
 		log_warn("tunnel %s: carrier %s", p->conf.name, up ? "on" : "off");
 	log_info("tunnel %s %s", p->conf.name, up ? "up" : "down");
+	bgp_peer_state(p);
 }
 
 static void

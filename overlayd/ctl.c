@@ -19,6 +19,7 @@
 #include "addr.h"
 #include "ctl.h"
 #include "dp.h"
+#include "live.h"
 #include "log.h"
 #include "peer.h"
 
@@ -99,6 +100,7 @@ ctl_tunnel(const struct peer *p)
 	json_object_set_new(t, "rx_bytes", json_integer((json_int_t)p->stats.rx_bytes));
 	json_object_set_new(t, "rx_errors", json_integer((json_int_t)p->stats.rx_errors));
 	json_object_set_new(t, "drops", ctl_drops(&p->stats));
+	live_json(t, p);
 	return t;
 }
 

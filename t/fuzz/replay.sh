@@ -13,7 +13,7 @@ src=${top_srcdir:-$here/../..}
 bld=${top_builddir:-.}
 status=0
 
-for t in esp gre ip conf; do
+for t in esp gre ip conf bfd; do
 	bin=$bld/t/fuzz/replay_$t
 	if ! "$bin" "$src/t/fuzz/corpus/$t"; then
 		echo "FAIL: replay_$t over corpus/$t"

@@ -14,7 +14,9 @@ NET_TESTS = \
 	t/net/shutdown.sh \
 	t/net/ctlbad.sh \
 	t/net/pmtu.sh \
-	t/net/keepalive.sh
+	t/net/keepalive.sh \
+	t/net/keepalive_data.sh \
+	t/net/keepalive_loss.sh
 
 EXTRA_DIST += t/net/keepalive_lib.sh
 

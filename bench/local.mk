@@ -2,3 +2,6 @@
 # wireguard-go and a bare veth.  Not part of `make check`; run by hand:
 #	bench/throughput [-t SECONDS] [-r RUNS]
 dist_noinst_SCRIPTS += bench/throughput
+# bench/keepalive-loss: false keepalive downs under random underlay loss,
+# per multiplier:	bench/keepalive-loss [-l LOSS%] [-i MS] [-t SECONDS] [MULT...]
+dist_noinst_SCRIPTS += bench/keepalive-loss

@@ -46,6 +46,7 @@ int		 dp_sa_remove(struct peer *, enum sa_dir, uint32_t spi);
 void		 dp_peer_flush(struct peer *);	/* all its SAs */
 const struct esp_sa *dp_sa_in(const struct peer *, unsigned int);
 void		 dp_tun_cb(struct ev_loop *, ev_io *, int);
+int		 dp_send_inner(struct peer *, const uint8_t *, size_t);
 void		 dp_sock_rx(struct usock *);
 const struct dp_stats *dp_global_stats(void);
 const char	*dp_drop_name(enum dp_drop);

@@ -4,6 +4,7 @@ noinst_LIBRARIES += overlayd/liboverlay.a
 overlayd_liboverlay_a_SOURCES = \
 	overlayd/addr.c overlayd/addr.h \
 	overlayd/bgp.c overlayd/bgp.h \
+	overlayd/bfd.c overlayd/bfd.h \
 	overlayd/buf.c overlayd/buf.h \
 	overlayd/conf.c overlayd/conf.h \
 	overlayd/ctl.c overlayd/ctl.h \
@@ -11,6 +12,7 @@ overlayd_liboverlay_a_SOURCES = \
 	overlayd/esp.c overlayd/esp.h \
 	overlayd/gre.c overlayd/gre.h \
 	overlayd/ip.c overlayd/ip.h \
+	overlayd/live.c overlayd/live.h \
 	overlayd/log.c overlayd/log.h \
 	overlayd/nl.c overlayd/nl.h \
 	overlayd/parse.y \

@@ -12,6 +12,7 @@
 
 #include "bgp.h"
 #include "gre.h"
+#include "live.h"
 #include "log.h"
 #include "nl.h"
 #include "peer.h"
@@ -25,6 +26,7 @@ void
 peer_init(struct ev_loop *loop)
 {
 	peer_loop = loop;
+	live_init(loop);
 }
 
 struct peer_head *
@@ -84,7 +86,8 @@ peer_state_str(const struct peer *p)
 void
 peer_update_state(struct peer *p)
 {
-	bool	up = p->sa_out != NULL && p->sa_in[0] != NULL;
+	/* SAs in place, and keepalives (if on) say the tunnel works */
+	bool	up = p->sa_out != NULL && p->sa_in[0] != NULL && live_ok(p);
 
 	if (up == p->up)
 		return;
@@ -145,7 +148,8 @@ peer_tun_setup(struct peer *p)
 		return -1;
 	}
 	for (i = 0; i < p->conf.naddrs; i++) {
-		if (nl_addr_add(p->ifname, &p->conf.addrs[i]) == -1) {
+		if (nl_addr_add(p->ifname, &p->conf.addrs[i],
+		    &p->conf.addr_peer[i]) == -1) {
 			log_warn("tunnel %s: address %s", p->conf.name,
 			    prefix_fmt(&p->conf.addrs[i], pfx, sizeof(pfx)));
 			return -1;
@@ -160,6 +164,7 @@ peer_tun_setup(struct peer *p)
 static void
 peer_destroy(struct peer *p)
 {
+	live_stop(p);		/* AdminDown goes out while the SA is there */
 	dp_peer_flush(p);
 	if (p->tun_fd != -1) {
 		ev_io_stop(peer_loop, &p->tun_ev);
@@ -189,7 +194,8 @@ peer_create(const struct ovl_conf *conf, const struct peer_conf *pc)
 	p->dstlen = addr_to_sa(&pc->remote, port, &p->dst);
 	p->mtu = p->pmtu = conf_peer_mtu(conf, pc);
 	p->inner_mtu = peer_inner_mtu(p, p->pmtu);
-	if (peer_tun_setup(p) == -1 || peer_install_manual(p) == -1)
+	if (peer_tun_setup(p) == -1 || peer_install_manual(p) == -1 ||
+	    live_start(p) == -1)
 		goto fail;
 	peer_update_state(p);
 	return p;
@@ -221,8 +227,10 @@ peers_apply(const struct ovl_conf *conf)
 	for (p = TAILQ_FIRST(&peer_list); p != NULL; p = next) {
 		next = TAILQ_NEXT(p, entry);
 		pc = conf_peer_find(conf, p->conf.name);
-		if (peer_unchanged(p, conf, pc))
+		if (peer_unchanged(p, conf, pc)) {
+			live_reconf(p, pc);
 			continue;
+		}
 		log_info("tunnel %s %s", p->conf.name,
 		    pc == NULL ? "removed" : "changed");
 		TAILQ_REMOVE(&peer_list, p, entry);

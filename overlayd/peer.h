@@ -21,6 +21,7 @@
 #define PEER_PMTU_AGE	600.0	/* seconds before a lowered PMTU is retried */
 
 struct sa_entry;
+struct live;
 
 struct peer {
 	TAILQ_ENTRY(peer)	 entry;
@@ -40,6 +41,7 @@ struct peer {
 	ev_tstamp		 icmp_sec;
 	unsigned int		 icmp_count;
 	bool			 up;
+	struct live		*live;		/* keepalives, live.c */
 	struct dp_stats		 stats;
 	struct log_rl		 rl;
 };

@@ -13,7 +13,7 @@
 set -eu
 
 usage() {
-	echo "usage: $0 esp|gre|ip|conf [seconds [libfuzzer-flag ...]]" >&2
+	echo "usage: $0 esp|gre|ip|conf|bfd [seconds [libfuzzer-flag ...]]" >&2
 	exit 2
 }
 
@@ -23,7 +23,7 @@ secs=${2:-60}
 shift
 [ $# -gt 0 ] && shift
 case $target in
-esp|gre|ip|conf) ;;
+esp|gre|ip|conf|bfd) ;;
 *) usage ;;
 esac
 case $secs in

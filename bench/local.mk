@@ -5,3 +5,6 @@ dist_noinst_SCRIPTS += bench/throughput
 # bench/keepalive-loss: false keepalive downs under random underlay loss,
 # per multiplier:	bench/keepalive-loss [-l LOSS%] [-i MS] [-t SECONDS] [MULT...]
 dist_noinst_SCRIPTS += bench/keepalive-loss
+# bench/failover [-n CUTS] [-i MS] [-m MULT]: time from a member's underlay
+# cut to its prefix leaving the other members' kernel tables (BIRD lab).
+dist_noinst_SCRIPTS += bench/failover

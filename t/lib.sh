@@ -137,9 +137,11 @@ tmpdir() {
 watchdog() {
 	local me=$$
 	(
-		trap 'exit 0' TERM
+		# the sleep goes too: left behind, it holds the test's stdout
+		trap 'kill "$sl" 2>/dev/null; exit 0' TERM
 		sleep "$T_TIMEOUT" &
-		wait $!
+		sl=$!
+		wait "$sl"
 		trap '' TERM
 		echo "FAIL: test exceeded ${T_TIMEOUT}s" >&2
 		kill -TERM "$me"

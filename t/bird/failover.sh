@@ -6,7 +6,8 @@
 #    the tunnel die and disables session m1 at the route server); the time
 #    it took is logged.  Restored: back after the hold-down.
 #  - overlayd on M2 is killed with SIGKILL: the same, seen from M1 and M3.
-#    Restarted: it reads BIRD's state, converges, and M2 is back.
+#    Restarted (with fresh SAs, as IKE would make): it reads BIRD's
+#    state, converges, and M2 is back.
 # Needs overlayd with keepalives; skips with the reason otherwise.
 set -eu
 # shellcheck source=t/lib.sh
@@ -51,6 +52,9 @@ wait_for 5 tun_is H m2 .bgp[0].bird_state down
 site_ping 1 3 || fail "M1 cannot reach M3 while M2 is dead"
 
 log "overlayd on M2 starts again: it converges with no manual step"
+# new SAs first, as IKE would make: the hub remembers the old sequence
+lab_rekey 2
+ctl H reload
 start_overlayd M2 "$T_TMP/M2.conf"
 wait_for 30 prefix_back_everywhere 2
 lab_wait_converged 30

@@ -165,7 +165,7 @@ wait_for 10 bind_is bgp_b .bird_state up
 wait_for 10 bird_is .bird.connected true
 
 log "BIRD dies: overlayd notices; BIRD restarts: converge, no manual step"
-echo normal >"$MODE"
+wait_for 10 bird_is .bird.connected true
 l0=$(log_count 'BIRD closed the connection')
 stop_pid "$FAKE_PID"
 wait_for 10 bird_is .bird.connected false

@@ -340,3 +340,25 @@ tun_is() {
 top_is() {
 	[ "$(top_get "$1" "$2")" = "$3" ]
 }
+
+# lab_rekey N: fresh SPIs and keys for member N's tunnel, in both configs
+# (what IKE will do; manual SAs cannot survive one end restarting: the
+# other end's anti-replay window holds the old sequence numbers).  Reload
+# the hub and (re)start the member afterwards.
+LAB_GEN=0
+lab_rekey() {
+	local i=$1 ki ko si so
+	LAB_GEN=$((LAB_GEN + 1))
+	ki=$(sa_key 256)
+	ko=$(sa_key 256)
+	si=$((0x1000 + 0x100 * LAB_GEN + i))
+	so=$((0x2000 + 0x100 * LAB_GEN + i))
+	sed -e "/^peer \"m$i\" {/,/^}/{s/^\tsa in .*/\tsa in spi $si aes-gcm-256 key $ki/;s/^\tsa out .*/\tsa out spi $so aes-gcm-256 key $ko/}" \
+		"$T_TMP/H.conf" >"$T_TMP/H.new"
+	write_file 0640 "$T_TMP/H.conf" <"$T_TMP/H.new"
+	sed -e "s/^\tsa in .*/\tsa in spi $so aes-gcm-256 key $ko/" \
+		-e "s/^\tsa out .*/\tsa out spi $si aes-gcm-256 key $ki/" \
+		"$T_TMP/M$i.conf" >"$T_TMP/M$i.new"
+	write_file 0640 "$T_TMP/M$i.conf" <"$T_TMP/M$i.new"
+	rm -f "$T_TMP/H.new" "$T_TMP/M$i.new"
+}

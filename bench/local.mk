@@ -3,6 +3,9 @@
 #	bench/throughput [-t SECONDS] [-r RUNS]
 dist_noinst_SCRIPTS += bench/throughput
 dist_noinst_SCRIPTS += bench/routeserver
+# bench/keepalive-loss: false keepalive downs under random underlay loss,
+# per multiplier:	bench/keepalive-loss [-l LOSS%] [-i MS] [-t SECONDS] [MULT...]
+dist_noinst_SCRIPTS += bench/keepalive-loss
 # bench/failover [-n CUTS] [-i MS] [-m MULT]: time from a member's underlay
 # cut to its prefix leaving the other members' kernel tables (BIRD lab).
 dist_noinst_SCRIPTS += bench/failover

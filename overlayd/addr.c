@@ -140,3 +140,32 @@ addr_from_sa(const struct sockaddr *sa, struct addr *a, uint16_t *port)
 	}
 	return false;
 }
+
+/*
+ * The other end of a point-to-point prefix: /31 and /127 (RFC 3021,
+ * RFC 6164) hold two addresses, /30 and /126 two usable ones (host parts
+ * 1 and 2). False for any other length or for an address that is not one
+ * of the two ends.
+ */
+bool
+prefix_p2p_other(const struct prefix *p, struct addr *other)
+{
+	uint8_t		*last;
+	unsigned int	 bits = p->addr.af == AF_INET ? 32 : 128;
+
+	if (!addr_is_set(&p->addr))
+		return false;
+	*other = p->addr;
+	last = p->addr.af == AF_INET ? (uint8_t *)&other->u.v4 + 3 :
+	    &other->u.v6.s6_addr[15];
+	if (p->len == bits - 1) {
+		*last ^= 1;
+		return true;
+	}
+	if (p->len != bits - 2)
+		return false;
+	if ((*last & 3) != 1 && (*last & 3) != 2)
+		return false;
+	*last ^= 3;	/* ...01 <-> ...10 */
+	return true;
+}

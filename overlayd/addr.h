@@ -33,6 +33,7 @@ const char *addr_fmt(const struct addr *, char *, size_t);
 const char *prefix_fmt(const struct prefix *, char *, size_t);
 bool	 addr_eq(const struct addr *, const struct addr *);
 bool	 addr_is_set(const struct addr *);
+bool	 prefix_p2p_other(const struct prefix *, struct addr *);
 socklen_t addr_to_sa(const struct addr *, uint16_t port,
 	    struct sockaddr_storage *);
 bool	 addr_from_sa(const struct sockaddr *, struct addr *, uint16_t *);

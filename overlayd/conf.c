@@ -40,6 +40,8 @@ conf_new(void)
 		.mtu = 1500,
 		.bird_timeout = CONF_BIRD_TIMEOUT,
 	};
+	conf_ka_default(&conf->ka);
+	conf->ka.on = false;
 	TAILQ_INIT(&conf->peers);
 	return conf;
 }
@@ -98,6 +100,77 @@ conf_print_sa(FILE *f, const char *dir, const struct sa_conf *sa)
 	fputc('\n', f);
 }
 
+void
+conf_ka_default(struct ka_conf *ka)
+{
+	ka->on = true;
+	ka->interval = 100;
+	ka->multiplier = 3;
+	ka->holddown = 2000;
+}
+
+bool
+conf_ka_equal(const struct ka_conf *a, const struct ka_conf *b)
+{
+	if (a->on != b->on)
+		return false;
+	return !a->on || (a->interval == b->interval &&
+	    a->multiplier == b->multiplier && a->holddown == b->holddown);
+}
+
+/* A duration in ms as the lexer reads it back: "2s" or "150ms". */
+static void
+conf_print_ms(FILE *f, uint32_t ms)
+{
+	if (ms % 1000 == 0)
+		fprintf(f, "%us", ms / 1000);
+	else
+		fprintf(f, "%ums", ms);
+}
+
+static void
+conf_print_ka(FILE *f, const char *indent, const struct ka_conf *ka)
+{
+	fprintf(f, "%skeepalive ", indent);
+	if (!ka->on) {
+		fputs("off\n", f);
+		return;
+	}
+	fputs("interval ", f);
+	conf_print_ms(f, ka->interval);
+	fprintf(f, " multiplier %u holddown ", ka->multiplier);
+	conf_print_ms(f, ka->holddown);
+	fputc('\n', f);
+}
+
+/*
+ * The inner addresses keepalives run between: the first IPv4 address
+ * with a peer (given, or the other end of a /30 or /31), else the first
+ * such IPv6 address (/126, /127).
+ */
+bool
+conf_peer_ka_addrs(const struct peer_conf *p, struct addr *local,
+    struct addr *remote)
+{
+	static const sa_family_t	afs[] = { AF_INET, AF_INET6 };
+	unsigned int			i, j;
+
+	for (j = 0; j < 2; j++) {
+		for (i = 0; i < p->naddrs; i++) {
+			if (p->addrs[i].addr.af != afs[j])
+				continue;
+			*local = p->addrs[i].addr;
+			if (addr_is_set(&p->addr_peer[i])) {
+				*remote = p->addr_peer[i];
+				return true;
+			}
+			if (prefix_p2p_other(&p->addrs[i], remote))
+				return true;
+		}
+	}
+	return false;
+}
+
 static void
 conf_print_peer(FILE *f, const struct peer_conf *p)
 {
@@ -117,9 +190,14 @@ conf_print_peer(FILE *f, const struct peer_conf *p)
 		fprintf(f, "\tmtu %u\n", p->mtu);
 	if (p->gre_key_set)
 		fprintf(f, "\tgre key %u\n", p->gre_key);
-	for (i = 0; i < p->naddrs; i++)
-		fprintf(f, "\taddress %s\n",
+	for (i = 0; i < p->naddrs; i++) {
+		fprintf(f, "\taddress %s",
 		    prefix_fmt(&p->addrs[i], buf, sizeof(buf)));
+		if (addr_is_set(&p->addr_peer[i]))
+			fprintf(f, " peer %s",
+			    addr_fmt(&p->addr_peer[i], buf, sizeof(buf)));
+		fputc('\n', f);
+	}
 	fprintf(f, "\tesn %s\n", p->esn ? "yes" : "no");
 	fprintf(f, "\treplay window %u\n", p->replay_window);
 	for (i = 0; i < p->nbgp; i++) {
@@ -131,6 +209,8 @@ conf_print_peer(FILE *f, const struct peer_conf *p)
 		conf_print_sa(f, "in", &p->sa_in);
 	if (p->sa_out.set)
 		conf_print_sa(f, "out", &p->sa_out);
+	if (p->ka_set)
+		conf_print_ka(f, "\t", &p->ka);
 	fputs("}\n", f);
 }
 
@@ -158,6 +238,8 @@ conf_print(FILE *f, const struct ovl_conf *conf)
 		conf_print_str(f, conf->bird_path);
 		fprintf(f, "\nbird timeout %u\n", conf->bird_timeout);
 	}
+	if (conf->ka.on)
+		conf_print_ka(f, "", &conf->ka);
 	/* plain loops: cppcheck cannot see through TAILQ_FOREACH */
 	for (p = TAILQ_FIRST(&conf->peers); p != NULL;
 	    p = TAILQ_NEXT(p, entry)) {
@@ -221,7 +303,8 @@ conf_peer_equal(const struct peer_conf *a, const struct peer_conf *b)
 	    a->naddrs != b->naddrs)
 		return false;
 	for (i = 0; i < a->naddrs; i++)
-		if (!conf_prefix_equal(&a->addrs[i], &b->addrs[i]))
+		if (!conf_prefix_equal(&a->addrs[i], &b->addrs[i]) ||
+		    !addr_eq(&a->addr_peer[i], &b->addr_peer[i]))
 			return false;
 	return conf_sa_equal(&a->sa_in, &b->sa_in) &&
 	    conf_sa_equal(&a->sa_out, &b->sa_out);

@@ -25,6 +25,11 @@
 #define CONF_BGP_NAME_MAX	64	/* BIRD symbol length */
 #define CONF_BIRD_TIMEOUT	5	/* seconds, default */
 #define CONF_BIRD_TIMEOUT_MAX	60
+#define CONF_KA_INTERVAL_MIN	50		/* ms */
+#define CONF_KA_INTERVAL_MAX	60000
+#define CONF_KA_MULT_MIN	2
+#define CONF_KA_MULT_MAX	50
+#define CONF_KA_HOLDDOWN_MAX	3600000		/* ms */
 
 enum conf_encap {
 	ENCAP_ESP = 0,		/* raw ESP, IP protocol 50 */
@@ -50,6 +55,14 @@ struct sa_conf {
 	uint8_t		keylen;		/* 20 or 36 */
 };
 
+/* Tunnel keepalives: BFD inside the tunnel (live.c). */
+struct ka_conf {
+	bool		on;
+	uint32_t	interval;	/* ms */
+	uint32_t	multiplier;
+	uint32_t	holddown;	/* ms */
+};
+
 struct peer_conf {
 	TAILQ_ENTRY(peer_conf)	 entry;
 	char			 name[CONF_PEER_NAME_MAX + 1];
@@ -61,7 +74,10 @@ struct peer_conf {
 	bool			 gre_key_set;
 	uint32_t		 gre_key;
 	struct prefix		 addrs[CONF_MAX_ADDRS];
+	struct addr		 addr_peer[CONF_MAX_ADDRS];	/* or unset */
 	unsigned int		 naddrs;
+	bool			 ka_set;	/* own keepalive line */
+	struct ka_conf		 ka;		/* in effect (own or global) */
 	bool			 esn;
 	uint32_t		 replay_window;
 	struct sa_conf		 sa_in;
@@ -80,6 +96,7 @@ struct ovl_conf {
 	enum conf_dataplane	 dataplane;
 	char			 bird_path[108]; /* empty: no BIRD */
 	uint32_t		 bird_timeout;	/* seconds */
+	struct ka_conf		 ka;		/* default for peers */
 	struct peer_conf_head	 peers;
 };
 
@@ -96,5 +113,9 @@ uint32_t	 conf_peer_mtu(const struct ovl_conf *, const struct peer_conf *);
 bool		 conf_peer_equal(const struct peer_conf *,
 		    const struct peer_conf *);
 const char	*conf_alg_name(enum sa_alg);
+void		 conf_ka_default(struct ka_conf *);	/* interval etc. */
+bool		 conf_ka_equal(const struct ka_conf *, const struct ka_conf *);
+bool		 conf_peer_ka_addrs(const struct peer_conf *, struct addr *local,
+		    struct addr *remote);
 
 #endif

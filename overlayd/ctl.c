@@ -20,6 +20,7 @@
 #include "bgp.h"
 #include "ctl.h"
 #include "dp.h"
+#include "live.h"
 #include "log.h"
 #include "peer.h"
 
@@ -105,6 +106,7 @@ ctl_tunnel(struct peer *p)
 	json_object_set_new(t, "rx_errors", json_integer((json_int_t)st->rx_errors));
 	json_object_set_new(t, "drops", ctl_drops(st));
 	json_object_set_new(t, "bgp", bgp_json_tunnel(p->conf.name));
+	live_json(t, p);
 	return t;
 }
 

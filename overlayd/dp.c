@@ -23,6 +23,7 @@
 #include "gre.h"
 #include "ip.h"
 #include "kdp.h"
+#include "live.h"
 #include "log.h"
 #include "peer.h"
 #include "sock.h"
@@ -527,6 +528,25 @@ dp_tun_cb(struct ev_loop *loop, ev_io *w, int revents)
 	dp_tx_flush(p);
 }
 
+/*
+ * An inner packet overlayd makes itself (a keepalive, live.c): it goes out
+ * while the tunnel is down too, so that the tunnel can come up, but never
+ * without an outbound SA.
+ */
+int
+dp_send_inner(struct peer *p, const uint8_t *data, size_t len)
+{
+	struct pkt	*pk;
+
+	if (p->sa_out == NULL || len == 0 || len > p->inner_mtu)
+		return -1;
+	pk = dp_tx_slot(p);
+	memcpy(pkt_put(pk, len), data, len);
+	dp_seal(p, pk, data[0] >> 4 == 4 ? AF_INET : AF_INET6);
+	dp_tx_flush(p);
+	return 0;
+}
+
 /* --- inbound ---------------------------------------------------------- */
 
 /* Raw IPv4 sockets hand over the outer header; IPv6 and UDP do not. */
@@ -573,6 +593,12 @@ dp_deliver(struct peer *p, struct pkt *pk)
 	    ip_parse(pk->data, pk->len, &ip) == -1 ||
 	    ip_gre_proto(ip.af) != proto) {
 		dp_drop(&p->stats, DROP_MALFORMED);
+		return;
+	}
+	live_rx(p);	/* authenticated: proof of life */
+	if (live_input(p, pk->data, pk->len, &ip)) {
+		p->stats.rx_packets++;
+		p->stats.rx_bytes += pk->len;
 		return;
 	}
 	if (write(p->tun_fd, pk->data, pk->len) == -1) {

@@ -50,6 +50,7 @@ bool		 dp_peer_has_sas(const struct peer *);
 int		 dp_peer_spi(const struct peer *, enum sa_dir, uint32_t *);
 const struct dp_stats *dp_peer_stats(struct peer *);
 void		 dp_tun_cb(struct ev_loop *, ev_io *, int);
+int		 dp_send_inner(struct peer *, const uint8_t *, size_t);
 void		 dp_sock_rx(struct usock *);
 const struct dp_stats *dp_global_stats(void);
 const char	*dp_drop_name(enum dp_drop);

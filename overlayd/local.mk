@@ -4,6 +4,7 @@ noinst_LIBRARIES += overlayd/liboverlay.a
 overlayd_liboverlay_a_SOURCES = \
 	overlayd/addr.c overlayd/addr.h \
 	overlayd/bgp.c overlayd/bgp.h \
+	overlayd/bfd.c overlayd/bfd.h \
 	overlayd/buf.c overlayd/buf.h \
 	overlayd/conf.c overlayd/conf.h \
 	overlayd/ctl.c overlayd/ctl.h \
@@ -13,6 +14,7 @@ overlayd_liboverlay_a_SOURCES = \
 	overlayd/kdp.c overlayd/kdp.h overlayd/kdp_link.c \
 	overlayd/kdp_nl.c overlayd/kdp_xfrm.c \
 	overlayd/ip.c overlayd/ip.h \
+	overlayd/live.c overlayd/live.h \
 	overlayd/log.c overlayd/log.h \
 	overlayd/nl.c overlayd/nl.h \
 	overlayd/parse.y \

@@ -87,8 +87,14 @@ nl_link_set(const char *ifname, unsigned int mtu, bool up)
 	return nl_talk(nlh);
 }
 
+/*
+ * Adds an address; with `peer` set, a point-to-point one: IFA_LOCAL is
+ * ours, IFA_ADDRESS the other end, and the kernel routes peer/len via the
+ * interface (what a hub needs to reach its spokes' inner addresses).
+ */
 int
-nl_addr_add(const char *ifname, const struct prefix *p)
+nl_addr_add(const char *ifname, const struct prefix *p,
+    const struct addr *peer)
 {
 	char			 buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr		*nlh;
@@ -110,6 +116,7 @@ nl_addr_add(const char *ifname, const struct prefix *p)
 	/* a point-to-point tunnel has nobody to duplicate its address */
 	ifa->ifa_flags = p->addr.af == AF_INET6 ? IFA_F_NODAD : 0;
 	mnl_attr_put(nlh, IFA_LOCAL, alen, &p->addr.u);
-	mnl_attr_put(nlh, IFA_ADDRESS, alen, &p->addr.u);
+	mnl_attr_put(nlh, IFA_ADDRESS, alen, peer != NULL &&
+	    addr_is_set(peer) ? &peer->u : &p->addr.u);
 	return nl_talk(nlh);
 }

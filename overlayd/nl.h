@@ -12,6 +12,7 @@
 int	nl_open(void);
 void	nl_close(void);
 int	nl_link_set(const char *ifname, unsigned int mtu, bool up);
-int	nl_addr_add(const char *ifname, const struct prefix *);
+int	nl_addr_add(const char *ifname, const struct prefix *,
+	    const struct addr *peer);
 
 #endif

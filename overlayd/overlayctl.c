@@ -31,7 +31,8 @@ static void show_tunnels(json_t *);
 static void show_result(json_t *);
 
 static const struct ctl_verb verbs[] = {
-	{ "show tunnels", show_tunnels, "tunnels, SPIs, counters, drops" },
+	{ "show tunnels", show_tunnels,
+	    "tunnels, SPIs, liveness, counters, drops" },
 	{ "reload", show_result, "re-read the configuration file" },
 };
 
@@ -105,6 +106,26 @@ print_bird(json_t *bird)
 	    jint(bird, "connects"), jint(bird, "corrections"));
 }
 
+/* The keepalive line of a tunnel (live.c's keys). */
+static void
+print_liveness(json_t *t)
+{
+	json_t	*ka = json_object_get(t, "keepalive");
+	json_t	*seen = json_object_get(t, "last_seen");
+
+	printf("    liveness %s", jstr(t, "liveness"));
+	if (json_is_object(ka))
+		printf(" (bfd %s, %" PRIu64 "ms x %" PRIu64 ", hold-down %"
+		    PRIu64 "ms)", jstr(json_object_get(t, "bfd"), "state"),
+		    jint(ka, "interval_ms"), jint(ka, "multiplier"),
+		    jint(ka, "holddown_ms"));
+	if (json_is_number(seen))
+		printf(", last seen %.3fs ago", json_number_value(seen));
+	else
+		printf(", never seen");
+	printf(", flaps %" PRIu64 "\n", jint(t, "flaps"));
+}
+
 static void
 show_tunnels(json_t *reply)
 {
@@ -123,6 +144,7 @@ show_tunnels(json_t *reply)
 		    jstr(t, "spi_in"), jstr(t, "spi_out"),
 		    jint(t, "tx_packets"), jint(t, "tx_bytes"),
 		    jint(t, "rx_packets"), jint(t, "rx_bytes"));
+		print_liveness(t);
 		print_drops("    drops:", json_object_get(t, "drops"));
 		print_bgp(json_object_get(t, "bgp"));
 	}

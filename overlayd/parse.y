@@ -54,6 +54,8 @@ static struct {
 	unsigned int	 seen;		/* SEEN_* options of that peer */
 	int		 bgp_line;	/* first "bgp protocol", for checks */
 	int		 bird_timeout_line;
+	struct ka_conf	 ka;		/* keepalive statement being parsed */
+	unsigned int	 kaseen;	/* KA_SEEN_* of that statement */
 } ps;
 
 #define SEEN_LOCAL	0x001
@@ -63,6 +65,11 @@ static struct {
 #define SEEN_GRE	0x010
 #define SEEN_ESN	0x020
 #define SEEN_REPLAY	0x040
+#define SEEN_KA		0x080
+
+#define KA_SEEN_INTERVAL	0x1
+#define KA_SEEN_MULT		0x2
+#define KA_SEEN_HOLDDOWN	0x4
 
 %}
 
@@ -95,6 +102,13 @@ static int	 peer_addr(struct addr *, unsigned int, const char *, char *,
 static int	 peer_prefix(char *, int);
 static int	 sa_set(int, char *, int, int, char *, int, int);
 static int	 key_parse(struct sa_conf *, const char *, int);
+static int	 ka_once(unsigned int, const char *, int);
+static int	 ka_duration(const char *, char *, int, uint32_t, uint32_t,
+		    uint32_t *);
+static int	 ka_global(int);
+static int	 ka_peer(int);
+static int	 peer_ka_check(int);
+static int	 peer_prefix_peer(char *, char *, int);
 static int	 bird_path_set(char *, int);
 static int	 peer_bgp(char *, int);
 static int	 conf_check_bird(void);
@@ -103,6 +117,7 @@ static int	 conf_check_bird(void);
 %token	ADDRESS AES_GCM_128 AES_GCM_256 BGP BIRD CONTROL DATAPLANE ENCAP ESN ESP
 %token	GRE GROUP IN KERNEL KEY LOCAL MTU NO OUT PEER PORT PROTOCOL REMOTE
 %token	REPLAY SA SOCKET SPI TIMEOUT UDP USER USERSPACE WINDOW YES
+%token	HOLDDOWN INTERVAL KEEPALIVE MULTIPLIER OFF
 %token	ERROR
 %token	<string> STRING NUMBER MACRONAME
 %type	<string> word
@@ -181,6 +196,53 @@ main		: USER word {
 			ps.conf->bird_timeout = (uint32_t)v;
 			ps.bird_timeout_line = @1.first_line;
 		}
+		| KEEPALIVE kaspec {
+			if (!ka_global(@1.first_line))
+				YYABORT;
+		}
+		;
+
+kaspec		: OFF {
+			memset(&ps.ka, 0, sizeof(ps.ka));
+		}
+		| kastart kaopts
+		;
+
+kastart		: %empty {
+			conf_ka_default(&ps.ka);
+			ps.kaseen = 0;
+		}
+		;
+
+kaopts		: %empty
+		| kaopts kaopt
+		;
+
+kaopt		: INTERVAL word {
+			if (!ka_once(KA_SEEN_INTERVAL, "interval",
+			    @1.first_line) ||
+			    !ka_duration("keepalive interval", $2, @2.first_line,
+			    CONF_KA_INTERVAL_MIN, CONF_KA_INTERVAL_MAX,
+			    &ps.ka.interval))
+				YYABORT;
+		}
+		| MULTIPLIER word {
+			uint64_t	v;
+
+			if (!ka_once(KA_SEEN_MULT, "multiplier",
+			    @1.first_line) ||
+			    !num_take("keepalive multiplier", $2, @2.first_line,
+			    0, CONF_KA_MULT_MIN, CONF_KA_MULT_MAX, &v))
+				YYABORT;
+			ps.ka.multiplier = (uint32_t)v;
+		}
+		| HOLDDOWN word {
+			if (!ka_once(KA_SEEN_HOLDDOWN, "holddown",
+			    @1.first_line) ||
+			    !ka_duration("keepalive holddown", $2, @2.first_line,
+			    0, CONF_KA_HOLDDOWN_MAX, &ps.ka.holddown))
+				YYABORT;
+		}
 		;
 
 peer		: peerhead optnl '{' peerbody '}' {
@@ -253,6 +315,14 @@ peeropt		: LOCAL STRING {
 		}
 		| ADDRESS STRING {
 			if (!peer_prefix($2, @2.first_line))
+				YYABORT;
+		}
+		| ADDRESS STRING PEER STRING {
+			if (!peer_prefix_peer($2, $4, @2.first_line))
+				YYABORT;
+		}
+		| KEEPALIVE kaspec {
+			if (!ka_peer(@1.first_line))
 				YYABORT;
 		}
 		| ESN yesno {
@@ -590,6 +660,8 @@ peer_end(int line)
 		conf_err(line, "peer \"%s\": missing sa out", p->name);
 		return 0;
 	}
+	if (!peer_ka_check(line))
+		return 0;
 	TAILQ_INSERT_TAIL(&ps.conf->peers, p, entry);
 	ps.peer = NULL;
 	return 1;
@@ -680,6 +752,137 @@ peer_prefix(char *s, int line)
  done:
 	str_free(s);
 	return ok;
+}
+
+/* Takes ownership of s and peer: "address A/len peer B". */
+static int
+peer_prefix_peer(char *s, char *peer, int line)
+{
+	struct peer_conf	*p = ps.peer;
+	struct addr		 a;
+	char			 pfx[PREFIX_STRLEN], b[ADDR_STRLEN];
+	int			 ok = 0;
+
+	if (!addr_parse(peer, &a)) {
+		conf_err(line, "invalid peer address \"%s\"", show(peer));
+		goto done;
+	}
+	if (!peer_prefix(s, line)) {
+		s = NULL;	/* freed */
+		goto done;
+	}
+	s = NULL;
+	if (a.af != p->addrs[p->naddrs - 1].addr.af) {
+		conf_err(line, "peer \"%s\": address %s and peer %s are not "
+		    "the same address family", p->name,
+		    prefix_fmt(&p->addrs[p->naddrs - 1], pfx, sizeof(pfx)),
+		    addr_fmt(&a, b, sizeof(b)));
+		goto done;
+	}
+	if (addr_eq(&a, &p->addrs[p->naddrs - 1].addr)) {
+		conf_err(line, "peer \"%s\": peer address %s is the local "
+		    "address", p->name, addr_fmt(&a, b, sizeof(b)));
+		goto done;
+	}
+	p->addr_peer[p->naddrs - 1] = a;
+	ok = 1;
+ done:
+	str_free(s);
+	str_free(peer);
+	return ok;
+}
+
+static int
+ka_once(unsigned int bit, const char *what, int line)
+{
+	if (ps.kaseen & bit) {
+		conf_err(line, "keepalive %s given twice", what);
+		return 0;
+	}
+	ps.kaseen |= bit;
+	return 1;
+}
+
+static void
+ms_fmt(uint32_t ms, char *buf, size_t len)
+{
+	if (ms % 1000 == 0)
+		snprintf(buf, len, "%us", ms / 1000);
+	else
+		snprintf(buf, len, "%ums", ms);
+}
+
+/* "150ms" or "2s" into milliseconds, min..max; takes ownership of s. */
+static int
+ka_duration(const char *what, char *s, int line, uint32_t min, uint32_t max,
+    uint32_t *out)
+{
+	char			 lo[16], hi[16];
+	size_t			 n = strspn(s, "0123456789");
+	unsigned long long	 v;
+	int			 ok = 0;
+
+	if (n == 0 || n > 9 || (strcmp(s + n, "ms") != 0 &&
+	    strcmp(s + n, "s") != 0)) {
+		conf_err(line, "invalid %s \"%s\": expected a number and ms or "
+		    "s, as in 100ms or 2s", what, show(s));
+		goto done;
+	}
+	v = strtoull(s, NULL, 10);
+	if (strcmp(s + n, "s") == 0)
+		v *= 1000;
+	if (v < min || v > max) {
+		ms_fmt(min, lo, sizeof(lo));
+		ms_fmt(max, hi, sizeof(hi));
+		conf_err(line, "%s %s is out of range (%s..%s)", what, show(s),
+		    lo, hi);
+		goto done;
+	}
+	*out = (uint32_t)v;
+	ok = 1;
+ done:
+	str_free(s);
+	return ok;
+}
+
+static int
+ka_global(int line)
+{
+	if (!TAILQ_EMPTY(&ps.conf->peers)) {
+		conf_err(line, "keepalive default must come before the first "
+		    "peer");
+		return 0;
+	}
+	ps.conf->ka = ps.ka;
+	return 1;
+}
+
+static int
+ka_peer(int line)
+{
+	if (!peer_once(SEEN_KA, "keepalive", line))
+		return 0;
+	ps.peer->ka = ps.ka;
+	ps.peer->ka_set = true;
+	return 1;
+}
+
+/* Keepalives run between inner addresses: the peer's must be known. */
+static int
+peer_ka_check(int line)
+{
+	struct peer_conf	*p = ps.peer;
+	struct addr		 l, r;
+
+	if (!p->ka_set)
+		p->ka = ps.conf->ka;
+	if (p->ka.on && !conf_peer_ka_addrs(p, &l, &r)) {
+		conf_err(line, "peer \"%s\": keepalive needs the peer's overlay "
+		    "address: \"address A/32 peer B\" or a /30, /31, /126 or "
+		    "/127 prefix", p->name);
+		return 0;
+	}
+	return 1;
 }
 
 static int
@@ -874,12 +1077,17 @@ static const struct keyword {
 	{ "esp",		ESP },
 	{ "gre",		GRE },
 	{ "group",		GROUP },
+	{ "holddown",		HOLDDOWN },
 	{ "in",			IN },
+	{ "interval",		INTERVAL },
+	{ "keepalive",		KEEPALIVE },
 	{ "kernel",		KERNEL },
 	{ "key",		KEY },
 	{ "local",		LOCAL },
 	{ "mtu",		MTU },
+	{ "multiplier",		MULTIPLIER },
 	{ "no",			NO },
+	{ "off",		OFF },
 	{ "out",		OUT },
 	{ "peer",		PEER },
 	{ "port",		PORT },

@@ -13,6 +13,7 @@
 #include "bgp.h"
 #include "gre.h"
 #include "kdp.h"
+#include "live.h"
 #include "log.h"
 #include "nl.h"
 #include "peer.h"
@@ -26,6 +27,7 @@ void
 peer_init(struct ev_loop *loop)
 {
 	peer_loop = loop;
+	live_init(loop);
 }
 
 struct peer_head *
@@ -86,7 +88,8 @@ peer_state_str(const struct peer *p)
 void
 peer_update_state(struct peer *p)
 {
-	bool	up = dp_peer_has_sas(p);
+	/* SAs in place, and keepalives (if on) say the tunnel works */
+	bool	up = dp_peer_has_sas(p) && live_ok(p);
 
 	if (up == p->up)
 		return;
@@ -149,7 +152,8 @@ peer_tun_setup(struct peer *p)
 		return -1;
 	}
 	for (i = 0; i < p->conf.naddrs; i++) {
-		if (nl_addr_add(p->ifname, &p->conf.addrs[i]) == -1) {
+		if (nl_addr_add(p->ifname, &p->conf.addrs[i],
+		    &p->conf.addr_peer[i]) == -1) {
 			log_warn("tunnel %s: address %s", p->conf.name,
 			    prefix_fmt(&p->conf.addrs[i], pfx, sizeof(pfx)));
 			return -1;
@@ -164,6 +168,7 @@ peer_tun_setup(struct peer *p)
 static void
 peer_destroy(struct peer *p)
 {
+	live_stop(p);		/* AdminDown goes out while the SA is there */
 	dp_peer_flush(p);
 	kdp_peer_destroy(p);
 	if (p->tun_fd != -1) {
@@ -198,7 +203,7 @@ peer_create(const struct ovl_conf *conf, const struct peer_conf *pc)
 	} else if ((p->sock = sock_get(&pc->local, pc->encap)) == NULL ||
 	    peer_tun_setup(p) == -1)
 		goto fail;
-	if (peer_install_manual(p) == -1)
+	if (peer_install_manual(p) == -1 || live_start(p) == -1)
 		goto fail;
 	peer_update_state(p);
 	return p;
@@ -231,8 +236,10 @@ peers_apply(const struct ovl_conf *conf)
 	for (p = TAILQ_FIRST(&peer_list); p != NULL; p = next) {
 		next = TAILQ_NEXT(p, entry);
 		pc = conf_peer_find(conf, p->conf.name);
-		if (peer_unchanged(p, conf, pc))
+		if (peer_unchanged(p, conf, pc)) {
+			live_reconf(p, pc);
 			continue;
+		}
 		log_info("tunnel %s %s", p->conf.name,
 		    pc == NULL ? "removed" : "changed");
 		TAILQ_REMOVE(&peer_list, p, entry);

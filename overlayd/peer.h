@@ -22,6 +22,7 @@
 
 struct sa_entry;
 struct kdp_peer;
+struct live;
 
 struct peer {
 	TAILQ_ENTRY(peer)	 entry;
@@ -41,6 +42,7 @@ struct peer {
 	ev_tstamp		 icmp_sec;
 	unsigned int		 icmp_count;
 	bool			 up;
+	struct live		*live;		/* keepalives, live.c */
 	struct dp_stats		 stats;
 	struct log_rl		 rl;
 	struct kdp_peer		*kdp;		/* kernel data plane, or NULL */

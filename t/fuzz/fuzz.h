@@ -16,6 +16,12 @@
  *
  * fuzz_gre: KEYED (1 byte, bit 0), KEY (4 bytes), the GRE packet.
  * fuzz_ip: MTU (4 bytes, big-endian), the inner IP packet.
+ * fuzz_bfd: FLAGS (1 byte), then
+ *	FLAGS bit 0	an inner IP packet from FUZZ_BFD_REMOTE* to
+ *			FUZZ_BFD_LOCAL*: live_decap(), and if it is BFD its
+ *			UDP payload goes to a session as one record
+ *	otherwise	records of TIME (1 byte, 10 ms steps), LEN (1 byte),
+ *			LEN bytes of BFD control packet, fed to one session
  */
 #ifndef T_FUZZ_H
 #define T_FUZZ_H
@@ -56,6 +62,14 @@ fuzz_esp_window(uint8_t flags)
 
 	return w[FUZZ_ESP_WINDOW(flags)];
 }
+
+#define FUZZ_BFD_INNER		0x01
+#define FUZZ_BFD_DISCR		0x0000c0deU
+#define FUZZ_BFD_INTERVAL	100000U		/* 100 ms */
+#define FUZZ_BFD_LOCAL4		"198.18.0.1"
+#define FUZZ_BFD_REMOTE4	"198.18.0.0"
+#define FUZZ_BFD_LOCAL6		"2001:db8:ff::3"
+#define FUZZ_BFD_REMOTE6	"2001:db8:ff::2"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

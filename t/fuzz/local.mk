@@ -27,7 +27,7 @@ FUZZ_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/t/unit
 FUZZ_ESP_SOURCES = t/fuzz/fuzz_esp.c t/unit/espref.c t/unit/espref.h
 
 check_PROGRAMS += t/fuzz/replay_esp t/fuzz/replay_gre t/fuzz/replay_ip \
-	t/fuzz/replay_conf t/fuzz/replay_bird
+	t/fuzz/replay_conf t/fuzz/replay_bfd t/fuzz/replay_bird
 t_fuzz_replay_esp_SOURCES = t/fuzz/replay.c $(FUZZ_ESP_SOURCES)
 t_fuzz_replay_esp_CPPFLAGS = $(FUZZ_CPPFLAGS)
 t_fuzz_replay_esp_LDADD = $(OVL_LIBS)
@@ -47,6 +47,9 @@ t_fuzz_replay_mesh_LDADD = $(RS_LIBS)
 t_fuzz_replay_bird_SOURCES = t/fuzz/replay.c t/fuzz/fuzz_bird.c
 t_fuzz_replay_bird_CPPFLAGS = $(FUZZ_CPPFLAGS)
 t_fuzz_replay_bird_LDADD = $(OVL_LIBS)
+t_fuzz_replay_bfd_SOURCES = t/fuzz/replay.c t/fuzz/fuzz_bfd.c
+t_fuzz_replay_bfd_CPPFLAGS = $(FUZZ_CPPFLAGS)
+t_fuzz_replay_bfd_LDADD = $(OVL_LIBS)
 
 dist_check_SCRIPTS += t/fuzz/replay.sh
 TESTS += t/fuzz/replay.sh
@@ -95,6 +98,12 @@ t_fuzz_fuzz_bird_CPPFLAGS = $(FUZZ_CPPFLAGS)
 t_fuzz_fuzz_bird_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 t_fuzz_fuzz_bird_LDFLAGS = -fsanitize=fuzzer
 t_fuzz_fuzz_bird_LDADD = $(OVL_LIBS)
+noinst_PROGRAMS += t/fuzz/fuzz_bfd
+t_fuzz_fuzz_bfd_SOURCES = t/fuzz/fuzz_bfd.c
+t_fuzz_fuzz_bfd_CPPFLAGS = $(FUZZ_CPPFLAGS)
+t_fuzz_fuzz_bfd_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+t_fuzz_fuzz_bfd_LDFLAGS = -fsanitize=fuzzer
+t_fuzz_fuzz_bfd_LDADD = $(OVL_LIBS)
 endif
 
 # IKEv2 codec and SK open path (fuzz_ike.c has the input format); seeds in

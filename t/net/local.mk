@@ -13,7 +13,12 @@ NET_TESTS = \
 	t/net/reload.sh \
 	t/net/shutdown.sh \
 	t/net/ctlbad.sh \
-	t/net/pmtu.sh
+	t/net/pmtu.sh \
+	t/net/keepalive.sh \
+	t/net/keepalive_data.sh \
+	t/net/keepalive_loss.sh
+
+EXTRA_DIST += t/net/keepalive_lib.sh
 
 TESTS += $(NET_TESTS)
 dist_check_SCRIPTS += $(NET_TESTS)

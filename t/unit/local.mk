@@ -1,8 +1,8 @@
 # t/unit/: cmocka unit tests for the wire-data code in overlayd/, one
 # program per module. Each links the real liboverlay.a.
 UNIT_TESTS = t/unit/test_buf t/unit/test_gre t/unit/test_esp \
-	t/unit/test_replay t/unit/test_ip t/unit/test_addr \
-	t/unit/test_bird
+	t/unit/test_replay t/unit/test_ip t/unit/test_addr t/unit/test_bfd \
+	t/unit/test_live_bfd t/unit/test_bird
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 EXTRA_DIST += t/unit/unit.h
@@ -50,3 +50,11 @@ t_unit_test_ike_msg_LDADD = $(UNIT_LDADD)
 t_unit_test_ike_crypto_SOURCES = t/unit/test_ike_crypto.c
 t_unit_test_ike_crypto_CFLAGS = $(UNIT_CFLAGS)
 t_unit_test_ike_crypto_LDADD = $(UNIT_LDADD)
+t_unit_test_bfd_SOURCES = t/unit/test_bfd.c
+t_unit_test_bfd_CFLAGS = $(UNIT_CFLAGS)
+t_unit_test_bfd_LDADD = $(UNIT_LDADD)
+
+# the inner IP/UDP of keepalives, and where their addresses come from
+t_unit_test_live_bfd_SOURCES = t/unit/test_live_bfd.c
+t_unit_test_live_bfd_CFLAGS = $(UNIT_CFLAGS)
+t_unit_test_live_bfd_LDADD = $(UNIT_LDADD)

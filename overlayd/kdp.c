@@ -124,8 +124,6 @@ int
 kdp_peer_setup(struct peer *p)
 {
 	struct kdp_peer	*k;
-	char		 pfx[PREFIX_STRLEN];
-	unsigned int	 i;
 
 	kdp_sweep();
 	if ((k = calloc(1, sizeof(*k))) == NULL)
@@ -148,13 +146,8 @@ kdp_peer_setup(struct peer *p)
 		log_warn("tunnel %s: set up %s", p->conf.name, p->ifname);
 		return -1;
 	}
-	for (i = 0; i < p->conf.naddrs; i++) {
-		if (nl_addr_add(p->ifname, &p->conf.addrs[i]) == -1) {
-			log_warn("tunnel %s: address %s", p->conf.name,
-			    prefix_fmt(&p->conf.addrs[i], pfx, sizeof(pfx)));
-			return -1;
-		}
-	}
+	if (peer_addrs_add(p) == -1)
+		return -1;
 	if (p->conf.encap == ENCAP_UDP &&
 	    (k->encap = kdp_encap_get(&p->conf.local)) == NULL) {
 		log_warn("tunnel %s: UDP 4500 encapsulation socket",

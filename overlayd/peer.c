@@ -136,12 +136,27 @@ peer_install_manual(struct peer *p)
 	return rv;
 }
 
-static int
-peer_tun_setup(struct peer *p)
+/* The tunnel's inner addresses on its device (TUN or GRE), with peers. */
+int
+peer_addrs_add(struct peer *p)
 {
 	char		pfx[PREFIX_STRLEN];
 	unsigned int	i;
 
+	for (i = 0; i < p->conf.naddrs; i++) {
+		if (nl_addr_add(p->ifname, &p->conf.addrs[i],
+		    &p->conf.addr_peer[i]) == -1) {
+			log_warn("tunnel %s: address %s", p->conf.name,
+			    prefix_fmt(&p->conf.addrs[i], pfx, sizeof(pfx)));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+peer_tun_setup(struct peer *p)
+{
 	if ((p->tun_fd = tun_open(p->ifname)) == -1) {
 		log_warn("tunnel %s: create %s", p->conf.name, p->ifname);
 		return -1;
@@ -151,14 +166,8 @@ peer_tun_setup(struct peer *p)
 		log_warn("tunnel %s: set up %s", p->conf.name, p->ifname);
 		return -1;
 	}
-	for (i = 0; i < p->conf.naddrs; i++) {
-		if (nl_addr_add(p->ifname, &p->conf.addrs[i],
-		    &p->conf.addr_peer[i]) == -1) {
-			log_warn("tunnel %s: address %s", p->conf.name,
-			    prefix_fmt(&p->conf.addrs[i], pfx, sizeof(pfx)));
-			return -1;
-		}
-	}
+	if (peer_addrs_add(p) == -1)
+		return -1;
 	ev_io_init(&p->tun_ev, dp_tun_cb, p->tun_fd, EV_READ);
 	p->tun_ev.data = p;
 	ev_io_start(peer_loop, &p->tun_ev);

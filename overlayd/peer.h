@@ -56,6 +56,7 @@ struct peer_head *peers(void);
 struct peer	*peer_find(const char *name);
 void		 peer_set_pmtu(struct peer *, uint32_t);
 void		 peer_update_state(struct peer *);
+int		 peer_addrs_add(struct peer *);
 const char	*peer_state_str(const struct peer *);
 
 #endif

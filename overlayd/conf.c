@@ -209,6 +209,7 @@ conf_print_peer(FILE *f, const struct peer_conf *p)
 		conf_print_sa(f, "in", &p->sa_in);
 	if (p->sa_out.set)
 		conf_print_sa(f, "out", &p->sa_out);
+	conf_print_ike(f, "\t", &p->ike);
 	if (p->ka_set)
 		conf_print_ka(f, "\t", &p->ka);
 	fputs("}\n", f);
@@ -240,6 +241,7 @@ conf_print(FILE *f, const struct ovl_conf *conf)
 	}
 	if (conf->ka.on)
 		conf_print_ka(f, "", &conf->ka);
+	conf_print_ike(f, "", &conf->ike);
 	/* plain loops: cppcheck cannot see through TAILQ_FOREACH */
 	for (p = TAILQ_FIRST(&conf->peers); p != NULL;
 	    p = TAILQ_NEXT(p, entry)) {
@@ -307,5 +309,6 @@ conf_peer_equal(const struct peer_conf *a, const struct peer_conf *b)
 		    !addr_eq(&a->addr_peer[i], &b->addr_peer[i]))
 			return false;
 	return conf_sa_equal(&a->sa_in, &b->sa_in) &&
-	    conf_sa_equal(&a->sa_out, &b->sa_out);
+	    conf_sa_equal(&a->sa_out, &b->sa_out) &&
+	    conf_ike_equal(&a->ike, &b->ike);
 }

@@ -63,6 +63,25 @@ struct ka_conf {
 	uint32_t	holddown;	/* ms */
 };
 
+/* IKEv2 keying (ike.c); paths empty and 0 values mean "not set". */
+#define CONF_PATH_MAX		256
+#define CONF_IKE_ID_MAX		256
+#define CONF_IKE_GROUPS		2
+
+struct ike_conf {
+	bool		on;
+	bool		passive;	/* responder only */
+	char		cert[CONF_PATH_MAX];	/* PEM: ours, then its CAs */
+	char		key[CONF_PATH_MAX];
+	char		ca[CONF_PATH_MAX];	/* PEM: roots, CAs, CRLs */
+	char		crl[CONF_PATH_MAX];	/* optional further CRLs */
+	char		local_id[CONF_IKE_ID_MAX];	/* "": the cert's DN */
+	char		remote_id[CONF_IKE_ID_MAX];	/* "": any, per cert */
+	uint16_t	encr_bits;	/* AES-GCM-16 key: 128 or 256 */
+	uint8_t		ngroups;
+	uint16_t	groups[CONF_IKE_GROUPS];	/* 31, 19; first in KE */
+};
+
 struct peer_conf {
 	TAILQ_ENTRY(peer_conf)	 entry;
 	char			 name[CONF_PEER_NAME_MAX + 1];
@@ -82,6 +101,7 @@ struct peer_conf {
 	uint32_t		 replay_window;
 	struct sa_conf		 sa_in;
 	struct sa_conf		 sa_out;
+	struct ike_conf		 ike;		/* or the manual SAs above */
 	/* BIRD protocols enabled iff this tunnel is up (bgp.c) */
 	char			 bgp[CONF_BGP_MAX][CONF_BGP_NAME_MAX + 1];
 	unsigned int		 nbgp;
@@ -97,6 +117,7 @@ struct ovl_conf {
 	char			 bird_path[108]; /* empty: no BIRD */
 	uint32_t		 bird_timeout;	/* seconds */
 	struct ka_conf		 ka;		/* default for peers */
+	struct ike_conf		 ike;		/* defaults for peers */
 	struct peer_conf_head	 peers;
 };
 
@@ -115,6 +136,10 @@ bool		 conf_peer_equal(const struct peer_conf *,
 const char	*conf_alg_name(enum sa_alg);
 void		 conf_ka_default(struct ka_conf *);	/* interval etc. */
 bool		 conf_ka_equal(const struct ka_conf *, const struct ka_conf *);
+void		 conf_print_ike(FILE *, const char *, const struct ike_conf *);
+bool		 conf_ike_equal(const struct ike_conf *,
+		    const struct ike_conf *);
+const char	*conf_group_name(uint16_t);
 bool		 conf_peer_ka_addrs(const struct peer_conf *, struct addr *local,
 		    struct addr *remote);
 

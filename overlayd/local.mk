@@ -6,7 +6,7 @@ overlayd_liboverlay_a_SOURCES = \
 	overlayd/bgp.c overlayd/bgp.h \
 	overlayd/bfd.c overlayd/bfd.h \
 	overlayd/buf.c overlayd/buf.h \
-	overlayd/conf.c overlayd/conf.h \
+	overlayd/conf.c overlayd/conf.h overlayd/conf_ike.c \
 	overlayd/ctl.c overlayd/ctl.h \
 	overlayd/dp.c overlayd/dp.h \
 	overlayd/esp.c overlayd/esp.h \

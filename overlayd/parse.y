@@ -56,6 +56,8 @@ static struct {
 	int		 bird_timeout_line;
 	struct ka_conf	 ka;		/* keepalive statement being parsed */
 	unsigned int	 kaseen;	/* KA_SEEN_* of that statement */
+	struct ike_conf	*ike;		/* global or the peer's */
+	unsigned int	 ikeseen;	/* IKE_SEEN_* in that scope */
 } ps;
 
 #define SEEN_LOCAL	0x001
@@ -66,6 +68,15 @@ static struct {
 #define SEEN_ESN	0x020
 #define SEEN_REPLAY	0x040
 #define SEEN_KA		0x080
+
+#define IKE_SEEN_CERT		0x01
+#define IKE_SEEN_KEY		0x02
+#define IKE_SEEN_CA		0x04
+#define IKE_SEEN_CRL		0x08
+#define IKE_SEEN_LID		0x10
+#define IKE_SEEN_RID		0x20
+#define IKE_SEEN_ENCR		0x40
+#define IKE_SEEN_PASSIVE	0x80
 
 #define KA_SEEN_INTERVAL	0x1
 #define KA_SEEN_MULT		0x2
@@ -112,12 +123,20 @@ static int	 peer_prefix_peer(char *, char *, int);
 static int	 bird_path_set(char *, int);
 static int	 peer_bgp(char *, int);
 static int	 conf_check_bird(void);
+static int	 ike_once(unsigned int, const char *, int);
+static int	 ike_path(char *, size_t, unsigned int, const char *, char *,
+		    int);
+static int	 ike_id(char *, unsigned int, const char *, char *, int);
+static int	 ike_group(char *, int);
+static int	 ike_global(int);
+static int	 peer_ike_check(int);
 %}
 
 %token	ADDRESS AES_GCM_128 AES_GCM_256 BGP BIRD CONTROL DATAPLANE ENCAP ESN ESP
 %token	GRE GROUP IN KERNEL KEY LOCAL MTU NO OUT PEER PORT PROTOCOL REMOTE
 %token	REPLAY SA SOCKET SPI TIMEOUT UDP USER USERSPACE WINDOW YES
 %token	HOLDDOWN INTERVAL KEEPALIVE MULTIPLIER OFF
+%token	CA CERTIFICATE CRL ENCRYPTION ID IKE PASSIVE
 %token	ERROR
 %token	<string> STRING NUMBER MACRONAME
 %type	<string> word
@@ -198,6 +217,52 @@ main		: USER word {
 		}
 		| KEEPALIVE kaspec {
 			if (!ka_global(@1.first_line))
+				YYABORT;
+		}
+		| IKE ikeopt {
+			if (!ike_global(@1.first_line))
+				YYABORT;
+		}
+		;
+
+ikeopt		: CERTIFICATE STRING {
+			if (!ike_path(ps.ike->cert, sizeof(ps.ike->cert),
+			    IKE_SEEN_CERT, "ike certificate", $2, @2.first_line))
+				YYABORT;
+		}
+		| KEY STRING {
+			if (!ike_path(ps.ike->key, sizeof(ps.ike->key),
+			    IKE_SEEN_KEY, "ike key", $2, @2.first_line))
+				YYABORT;
+		}
+		| CA STRING {
+			if (!ike_path(ps.ike->ca, sizeof(ps.ike->ca),
+			    IKE_SEEN_CA, "ike ca", $2, @2.first_line))
+				YYABORT;
+		}
+		| CRL STRING {
+			if (!ike_path(ps.ike->crl, sizeof(ps.ike->crl),
+			    IKE_SEEN_CRL, "ike crl", $2, @2.first_line))
+				YYABORT;
+		}
+		| LOCAL ID word {
+			if (!ike_id(ps.ike->local_id, IKE_SEEN_LID,
+			    "ike local id", $3, @3.first_line))
+				YYABORT;
+		}
+		| REMOTE ID word {
+			if (!ike_id(ps.ike->remote_id, IKE_SEEN_RID,
+			    "ike remote id", $3, @3.first_line))
+				YYABORT;
+		}
+		| ENCRYPTION alg {
+			if (!ike_once(IKE_SEEN_ENCR, "ike encryption",
+			    @1.first_line))
+				YYABORT;
+			ps.ike->encr_bits = $2 == SA_AES_GCM_128 ? 128 : 256;
+		}
+		| GROUP word {
+			if (!ike_group($2, @2.first_line))
 				YYABORT;
 		}
 		;
@@ -340,6 +405,19 @@ peeropt		: LOCAL STRING {
 		| BGP PROTOCOL word {
 			if (!peer_bgp($3, @3.first_line))
 				YYABORT;
+		}
+		| IKE {
+			ps.peer->ike.on = true;
+		}
+		| IKE ikeopt {
+			ps.peer->ike.on = true;
+		}
+		| IKE PASSIVE {
+			if (!ike_once(IKE_SEEN_PASSIVE, "ike passive",
+			    @2.first_line))
+				YYABORT;
+			ps.peer->ike.on = true;
+			ps.peer->ike.passive = true;
 		}
 		| SA sadir SPI word alg KEY word {
 			if (!sa_set($2, $4, @4.first_line, $5, $7,
@@ -622,6 +700,8 @@ peer_begin(char *name, int line)
 		ps.peer->esn = true;
 		ps.peer->replay_window = CONF_REPLAY_DEFAULT;
 		ps.seen = 0;
+		ps.ike = &ps.peer->ike;
+		ps.ikeseen = 0;
 	}
 	str_free(name);
 	return ok;
@@ -649,11 +729,13 @@ peer_end(int line)
 		    addr_fmt(&p->remote, b, sizeof(b)));
 		return 0;
 	}
-	if (!p->sa_in.set) {
+	if (p->ike.on) {
+		if (!peer_ike_check(line))
+			return 0;
+	} else if (!p->sa_in.set) {
 		conf_err(line, "peer \"%s\": missing sa in", p->name);
 		return 0;
-	}
-	if (!p->sa_out.set) {
+	} else if (!p->sa_out.set) {
 		conf_err(line, "peer \"%s\": missing sa out", p->name);
 		return 0;
 	}
@@ -661,6 +743,8 @@ peer_end(int line)
 		return 0;
 	TAILQ_INSERT_TAIL(&ps.conf->peers, p, entry);
 	ps.peer = NULL;
+	ps.ike = &ps.conf->ike;
+	ps.ikeseen = 0;
 	return 1;
 }
 
@@ -1056,6 +1140,131 @@ conf_check_bird(void)
 	return 1;
 }
 
+static int
+ike_once(unsigned int bit, const char *what, int line)
+{
+	if (ps.ikeseen & bit) {
+		if (ps.peer != NULL)
+			conf_err(line, "peer \"%s\": %s given twice",
+			    ps.peer->name, what);
+		else
+			conf_err(line, "%s given twice", what);
+		return 0;
+	}
+	ps.ikeseen |= bit;
+	return 1;
+}
+
+/* An absolute path; takes ownership of s. */
+static int
+ike_path(char *dst, size_t dstsz, unsigned int bit, const char *what,
+    char *s, int line)
+{
+	if (!ike_once(bit, what, line)) {
+		str_free(s);
+		return 0;
+	}
+	if (*s != '/') {
+		conf_err(line, "%s \"%s\" is not an absolute path", what,
+		    show(s));
+		str_free(s);
+		return 0;
+	}
+	return str_set(dst, dstsz, s, what, line);
+}
+
+/* Takes ownership of s; ike_id.c checks the form when it loads. */
+static int
+ike_id(char *dst, unsigned int bit, const char *what, char *s, int line)
+{
+	if (!ike_once(bit, what, line)) {
+		str_free(s);
+		return 0;
+	}
+	return str_set(dst, CONF_IKE_ID_MAX, s, what, line);
+}
+
+/* Takes ownership of s. */
+static int
+ike_group(char *s, int line)
+{
+	uint16_t	g;
+	unsigned int	i;
+	int		ok = 0;
+
+	if (strcmp(s, "curve25519") == 0)
+		g = 31;
+	else if (strcmp(s, "ecp256") == 0)
+		g = 19;
+	else {
+		conf_err(line, "ike group \"%s\": not curve25519 or ecp256",
+		    show(s));
+		goto done;
+	}
+	for (i = 0; i < ps.ike->ngroups; i++)
+		if (ps.ike->groups[i] == g) {
+			conf_err(line, "ike group %s given twice", s);
+			goto done;
+		}
+	ps.ike->groups[ps.ike->ngroups++] = g;
+	ok = 1;
+ done:
+	str_free(s);
+	return ok;
+}
+
+static int
+ike_global(int line)
+{
+	if (!TAILQ_EMPTY(&ps.conf->peers)) {
+		conf_err(line, "ike default must come before the first peer");
+		return 0;
+	}
+	return 1;
+}
+
+/* A peer's IKE settings: its own, else the global ones, else defaults. */
+static int
+peer_ike_check(int line)
+{
+	struct peer_conf	*p = ps.peer;
+	struct ike_conf		*c = &p->ike, *g = &ps.conf->ike;
+
+	if (p->sa_in.set || p->sa_out.set) {
+		conf_err(line, "peer \"%s\": ike and manual sa exclude each "
+		    "other", p->name);
+		return 0;
+	}
+	if (c->cert[0] == '\0')
+		strcpy(c->cert, g->cert);
+	if (c->key[0] == '\0')
+		strcpy(c->key, g->key);
+	if (c->ca[0] == '\0')
+		strcpy(c->ca, g->ca);
+	if (c->crl[0] == '\0')
+		strcpy(c->crl, g->crl);
+	if (c->local_id[0] == '\0')
+		strcpy(c->local_id, g->local_id);
+	if (c->remote_id[0] == '\0')
+		strcpy(c->remote_id, g->remote_id);
+	if (c->encr_bits == 0)
+		c->encr_bits = g->encr_bits != 0 ? g->encr_bits : 256;
+	if (c->ngroups == 0) {
+		memcpy(c->groups, g->groups, sizeof(c->groups));
+		c->ngroups = g->ngroups;
+	}
+	if (c->ngroups == 0) {
+		c->groups[c->ngroups++] = 31;
+		c->groups[c->ngroups++] = 19;
+	}
+	if (c->cert[0] == '\0' || c->key[0] == '\0' || c->ca[0] == '\0') {
+		conf_err(line, "peer \"%s\": ike needs a certificate, a key "
+		    "and a ca (in the peer or as global defaults)", p->name);
+		return 0;
+	}
+	return 1;
+}
+
 /* The lexer. */
 
 static const struct keyword {
@@ -1067,14 +1276,20 @@ static const struct keyword {
 	{ "aes-gcm-256",	AES_GCM_256 },
 	{ "bgp",		BGP },
 	{ "bird",		BIRD },
+	{ "ca",			CA },
+	{ "certificate",	CERTIFICATE },
 	{ "control",		CONTROL },
+	{ "crl",		CRL },
 	{ "dataplane",		DATAPLANE },
 	{ "encap",		ENCAP },
+	{ "encryption",		ENCRYPTION },
 	{ "esn",		ESN },
 	{ "esp",		ESP },
 	{ "gre",		GRE },
 	{ "group",		GROUP },
 	{ "holddown",		HOLDDOWN },
+	{ "id",			ID },
+	{ "ike",		IKE },
 	{ "in",			IN },
 	{ "interval",		INTERVAL },
 	{ "keepalive",		KEEPALIVE },
@@ -1086,6 +1301,7 @@ static const struct keyword {
 	{ "no",			NO },
 	{ "off",		OFF },
 	{ "out",		OUT },
+	{ "passive",		PASSIVE },
 	{ "peer",		PEER },
 	{ "port",		PORT },
 	{ "protocol",		PROTOCOL },
@@ -1371,6 +1587,7 @@ conf_parse_file(FILE *f, const char *name)
 	if ((conf = conf_new()) == NULL)
 		fatal("%s", __func__);
 	ps.conf = conf;
+	ps.ike = &conf->ike;
 	rv = yyparse();
 	if (rv == 0 && ps.errors == 0 && !conf_check_bird())
 		rv = 1;

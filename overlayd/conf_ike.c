@@ -1,0 +1,74 @@
+/*
+ * conf_ike.c: the IKE settings of overlayd.conf(5): printing them in the
+ * canonical form and comparing them (a changed peer is rebuilt).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "conf.h"
+
+const char *
+conf_group_name(uint16_t g)
+{
+	switch (g) {
+	case 31:
+		return "curve25519";
+	case 19:
+		return "ecp256";
+	}
+	return "unknown";
+}
+
+static void
+conf_ike_str(FILE *f, const char *indent, const char *what, const char *s)
+{
+	if (s[0] == '\0')
+		return;
+	fprintf(f, "%sike %s \"", indent, what);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+	fputs("\"\n", f);
+}
+
+/* Global defaults print only what is set; a peer's are complete. */
+void
+conf_print_ike(FILE *f, const char *indent, const struct ike_conf *c)
+{
+	unsigned int	i;
+
+	if (indent[0] != '\0' && !c->on)
+		return;
+	if (c->passive)
+		fprintf(f, "%sike passive\n", indent);
+	conf_ike_str(f, indent, "certificate", c->cert);
+	conf_ike_str(f, indent, "key", c->key);
+	conf_ike_str(f, indent, "ca", c->ca);
+	conf_ike_str(f, indent, "crl", c->crl);
+	conf_ike_str(f, indent, "local id", c->local_id);
+	conf_ike_str(f, indent, "remote id", c->remote_id);
+	if (c->encr_bits != 0)
+		fprintf(f, "%sike encryption aes-gcm-%u\n", indent,
+		    c->encr_bits);
+	for (i = 0; i < c->ngroups; i++)
+		fprintf(f, "%sike group %s\n", indent,
+		    conf_group_name(c->groups[i]));
+}
+
+bool
+conf_ike_equal(const struct ike_conf *a, const struct ike_conf *b)
+{
+	if (a->on != b->on)
+		return false;
+	return !a->on || (a->passive == b->passive &&
+	    strcmp(a->cert, b->cert) == 0 && strcmp(a->key, b->key) == 0 &&
+	    strcmp(a->ca, b->ca) == 0 && strcmp(a->crl, b->crl) == 0 &&
+	    strcmp(a->local_id, b->local_id) == 0 &&
+	    strcmp(a->remote_id, b->remote_id) == 0 &&
+	    a->encr_bits == b->encr_bits && a->ngroups == b->ngroups &&
+	    memcmp(a->groups, b->groups, sizeof(a->groups)) == 0);
+}

@@ -30,9 +30,15 @@ overlayd_liboverlay_a_SOURCES += \
 	overlayd/ike_pld.c overlayd/ike_build.c \
 	overlayd/ike_crypto.c overlayd/ike_crypto.h \
 	overlayd/ike_dh.c overlayd/ike_sig.c
+# IKEv2: the exchanges (ike_sa.h)
+overlayd_liboverlay_a_SOURCES += \
+	overlayd/ike.c overlayd/ike.h overlayd/ike_sa.c overlayd/ike_sa.h \
+	overlayd/ike_sock.c overlayd/ike_cred.c overlayd/ike_prop.c \
+	overlayd/ike_init.c overlayd/ike_auth.c overlayd/ike_child.c \
+	overlayd/ike_info.c
 EXTRA_DIST += doc/ike.md
 
-OVL_LIBS = overlayd/liboverlay.a lib/libbird.a $(OPENSSL_LIBS) $(LIBEV_LIBS) \
+OVL_LIBS = overlayd/liboverlay.a lib/libbird.a lib/libmeshcert.a $(OPENSSL_LIBS) $(LIBEV_LIBS) \
 	$(JANSSON_LIBS) $(LIBMNL_LIBS) $(CAPNG_LIBS)
 
 sbin_PROGRAMS += overlayd/overlayd

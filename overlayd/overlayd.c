@@ -18,6 +18,7 @@
 #include "conf.h"
 #include "ctl.h"
 #include "dp.h"
+#include "ike.h"
 #include "kdp.h"
 #include "log.h"
 #include "nl.h"
@@ -165,6 +166,7 @@ main(int argc, char *argv[])
 	if (dp_init(loop) == -1)
 		fatal("data plane");
 	peer_init(loop);
+	ike_init(loop);
 	bgp_init(loop);
 	bgp_configure(conf);
 	if (ctl_open(loop, conf->ctl_path, ctl_gid, reload) == -1)
@@ -188,6 +190,7 @@ main(int argc, char *argv[])
 	ev_run(loop, 0);
 
 	peers_clear();
+	ike_shutdown();
 	kdp_close();
 	bgp_shutdown();
 	ctl_close();

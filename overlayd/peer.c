@@ -12,6 +12,7 @@
 
 #include "bgp.h"
 #include "gre.h"
+#include "ike.h"
 #include "kdp.h"
 #include "live.h"
 #include "log.h"
@@ -178,6 +179,7 @@ static void
 peer_destroy(struct peer *p)
 {
 	live_stop(p);		/* AdminDown goes out while the SA is there */
+	ike_peer_stop(p);	/* DELETE to the peer */
 	dp_peer_flush(p);
 	kdp_peer_destroy(p);
 	if (p->tun_fd != -1) {
@@ -212,7 +214,8 @@ peer_create(const struct ovl_conf *conf, const struct peer_conf *pc)
 	} else if ((p->sock = sock_get(&pc->local, pc->encap)) == NULL ||
 	    peer_tun_setup(p) == -1)
 		goto fail;
-	if (peer_install_manual(p) == -1 || live_start(p) == -1)
+	if ((pc->ike.on ? ike_peer_start(p) : peer_install_manual(p)) == -1 ||
+	    live_start(p) == -1)
 		goto fail;
 	peer_update_state(p);
 	return p;

@@ -23,6 +23,7 @@
 struct sa_entry;
 struct kdp_peer;
 struct live;
+struct ike_peer;
 
 struct peer {
 	TAILQ_ENTRY(peer)	 entry;
@@ -46,6 +47,7 @@ struct peer {
 	struct dp_stats		 stats;
 	struct log_rl		 rl;
 	struct kdp_peer		*kdp;		/* kernel data plane, or NULL */
+	struct ike_peer		*ike;		/* IKE keying (ike.c), or NULL */
 };
 TAILQ_HEAD(peer_head, peer);
 

@@ -1,0 +1,204 @@
+/*
+ * ike_prop.c: SA payload proposals (RFC 7296 3.3). Ours: one IKE proposal
+ * ENCR_AES_GCM_16 with the configured key length, PRF_HMAC_SHA2_256 and
+ * the configured DH groups; one ESP proposal ENCR_AES_GCM_16 with ESN as
+ * configured. Choosing from the peer's: the first proposal whose every
+ * transform type has a value we accept (RFC 7296 2.7), oversize proposals
+ * and transforms with unknown attributes skipped (3.3.6).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "ike_sa.h"
+
+static void
+prop_xf(struct ike_prop *p, uint8_t type, uint16_t id, uint16_t keylen)
+{
+	p->xf[p->nxf++] = (struct ike_xform){ .type = type, .id = id,
+	    .keylen = keylen };
+}
+
+void
+ike_prop_ike(const struct ike_conf *c, struct ike_sa *sa)
+{
+	struct ike_prop	*p = &sa->prop[0];
+	unsigned int	 i;
+
+	memset(sa, 0, sizeof(*sa));
+	sa->nprop = 1;
+	p->num = 1;
+	p->proto = IKE_PROTO_IKE;
+	prop_xf(p, IKE_XF_ENCR, IKE_ENCR_AES_GCM_16, c->encr_bits);
+	prop_xf(p, IKE_XF_PRF, IKE_PRF_HMAC_SHA2_256, 0);
+	for (i = 0; i < c->ngroups; i++)
+		prop_xf(p, IKE_XF_DH, c->groups[i], 0);
+}
+
+void
+ike_prop_esp(const struct ike_conf *c, bool esn, uint32_t spi,
+    struct ike_sa *sa)
+{
+	struct ike_prop	*p = &sa->prop[0];
+
+	memset(sa, 0, sizeof(*sa));
+	sa->nprop = 1;
+	p->num = 1;
+	p->proto = IKE_PROTO_ESP;
+	p->spi_size = 4;
+	p->spi[0] = (uint8_t)(spi >> 24);
+	p->spi[1] = (uint8_t)(spi >> 16);
+	p->spi[2] = (uint8_t)(spi >> 8);
+	p->spi[3] = (uint8_t)spi;
+	prop_xf(p, IKE_XF_ENCR, IKE_ENCR_AES_GCM_16, c->encr_bits);
+	prop_xf(p, IKE_XF_ESN, esn ? IKE_ESN_YES : IKE_ESN_NO, 0);
+}
+
+static bool
+group_ok(const struct ike_conf *c, uint16_t g)
+{
+	unsigned int	i;
+
+	for (i = 0; i < c->ngroups; i++)
+		if (c->groups[i] == g)
+			return true;
+	return false;
+}
+
+/*
+ * What we accept of one transform: 1 yes, 0 no. For DH, `want` is the
+ * group preferred (the KE's).
+ */
+static int
+xf_ok(const struct ike_conf *c, bool ike, bool esn, const struct ike_xform *x)
+{
+	if (x->unknown_attr)
+		return 0;
+	switch (x->type) {
+	case IKE_XF_ENCR:
+		return x->id == IKE_ENCR_AES_GCM_16 && x->keylen == c->encr_bits;
+	case IKE_XF_PRF:
+		return ike && x->id == IKE_PRF_HMAC_SHA2_256;
+	case IKE_XF_INTEG:
+		return x->id == IKE_INTEG_NONE;
+	case IKE_XF_DH:
+		return ike ? group_ok(c, x->id) : x->id == 0;
+	case IKE_XF_ESN:
+		return !ike && x->id == (esn ? IKE_ESN_YES : IKE_ESN_NO);
+	}
+	return 0;
+}
+
+/*
+ * Picks one transform of each type the proposal has; for DH the group
+ * `group` if offered, else the first one we accept. Fills `reply` with
+ * the chosen proposal. 0, or -1 when something is missing.
+ */
+static int
+prop_pick(const struct ike_conf *c, bool ike, bool esn, uint16_t group,
+    const struct ike_prop *p, struct ike_prop *out)
+{
+	static const uint8_t	 types[] = { IKE_XF_ENCR, IKE_XF_PRF,
+	    IKE_XF_INTEG, IKE_XF_DH, IKE_XF_ESN };
+	const struct ike_xform	*pick;
+	unsigned int		 t, i;
+	bool			 present;
+
+	memset(out, 0, sizeof(*out));
+	out->num = p->num;
+	out->proto = p->proto;
+	out->spi_size = p->spi_size;
+	memcpy(out->spi, p->spi, sizeof(out->spi));
+	for (i = 0; i < p->nxf; i++)	/* a type we do not know of */
+		if (p->xf[i].type < IKE_XF_ENCR || p->xf[i].type > IKE_XF_ESN)
+			return -1;
+	for (t = 0; t < sizeof(types); t++) {
+		pick = NULL;
+		present = false;
+		for (i = 0; i < p->nxf; i++) {
+			if (p->xf[i].type != types[t])
+				continue;
+			present = true;
+			if (!xf_ok(c, ike, esn, &p->xf[i]))
+				continue;
+			if (pick == NULL || (types[t] == IKE_XF_DH &&
+			    p->xf[i].id == group && pick->id != group))
+				pick = &p->xf[i];
+		}
+		if (present && pick == NULL)
+			return -1;
+		if (pick != NULL && !(pick->type == IKE_XF_INTEG &&
+		    pick->id == IKE_INTEG_NONE))
+			out->xf[out->nxf++] = *pick;
+	}
+	return 0;
+}
+
+static bool
+prop_has(const struct ike_prop *p, uint8_t type)
+{
+	unsigned int	i;
+
+	for (i = 0; i < p->nxf; i++)
+		if (p->xf[i].type == type)
+			return true;
+	return false;
+}
+
+int
+ike_prop_pick_ike(const struct ike_conf *c, const struct ike_sa *offer,
+    uint16_t ke_group, struct ike_suite *suite, struct ike_sa *reply)
+{
+	const struct ike_prop	*p;
+	struct ike_prop		*out = &reply->prop[0];
+	unsigned int		 i, j;
+
+	memset(reply, 0, sizeof(*reply));
+	for (i = 0; i < offer->nprop; i++) {
+		p = &offer->prop[i];
+		if (p->oversize || p->proto != IKE_PROTO_IKE ||
+		    p->spi_size != 0 || !prop_has(p, IKE_XF_ENCR) ||
+		    !prop_has(p, IKE_XF_PRF) || !prop_has(p, IKE_XF_DH) ||
+		    prop_pick(c, true, false, ke_group, p, out) == -1)
+			continue;
+		reply->nprop = 1;
+		*suite = (struct ike_suite){ .encr = IKE_ENCR_AES_GCM_16,
+		    .keybits = c->encr_bits, .prf = IKE_PRF_HMAC_SHA2_256 };
+		for (j = 0; j < out->nxf; j++)
+			if (out->xf[j].type == IKE_XF_DH)
+				suite->dh = out->xf[j].id;
+		return 0;
+	}
+	return -1;
+}
+
+int
+ike_prop_pick_esp(const struct ike_conf *c, bool esn,
+    const struct ike_sa *offer, uint32_t our_spi, struct ike_child *ch,
+    struct ike_sa *reply)
+{
+	const struct ike_prop	*p;
+	struct ike_prop		*out = &reply->prop[0];
+	unsigned int		 i;
+
+	memset(reply, 0, sizeof(*reply));
+	for (i = 0; i < offer->nprop; i++) {
+		p = &offer->prop[i];
+		if (p->oversize || p->proto != IKE_PROTO_ESP ||
+		    p->spi_size != 4 || !prop_has(p, IKE_XF_ENCR) ||
+		    prop_pick(c, false, esn, 0, p, out) == -1)
+			continue;
+		reply->nprop = 1;
+		ch->spi_out = (uint32_t)p->spi[0] << 24 |
+		    (uint32_t)p->spi[1] << 16 | (uint32_t)p->spi[2] << 8 |
+		    p->spi[3];
+		ch->bits = c->encr_bits;
+		ch->esn = prop_has(p, IKE_XF_ESN) ? esn : false;
+		out->spi[0] = (uint8_t)(our_spi >> 24);
+		out->spi[1] = (uint8_t)(our_spi >> 16);
+		out->spi[2] = (uint8_t)(our_spi >> 8);
+		out->spi[3] = (uint8_t)our_spi;
+		return 0;
+	}
+	return -1;
+}

@@ -1,0 +1,308 @@
+/*
+ * ike_sa.c: one IKE SA: its SPIs, nonces and keys, the message IDs of
+ * both directions with a window of one (RFC 7296 2.3), retransmission of
+ * our outstanding request with exponential backoff and a retry limit
+ * (2.1), and the cached reply to the peer's last request, resent when that
+ * request comes again (2.1).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/rand.h>
+
+#include "ike_sa.h"
+#include "log.h"
+
+static struct ikesa_head	ike_sa_list = TAILQ_HEAD_INITIALIZER(ike_sa_list);
+static uint8_t			ike_txbuf[IKE_MSG_MAX];
+
+struct ikesa_head *
+ike_sas(void)
+{
+	return &ike_sa_list;
+}
+
+const char *
+ike_state_name(enum ike_state s)
+{
+	static const char *const names[] = {
+		[IKES_INIT_SENT] = "init-sent",
+		[IKES_AUTH_SENT] = "auth-sent",
+		[IKES_INIT_DONE] = "init-done",
+		[IKES_ESTABLISHED] = "established",
+		[IKES_DELETING] = "deleting",
+		[IKES_DEAD] = "dead",
+	};
+
+	return (unsigned int)s < sizeof(names) / sizeof(names[0]) ?
+	    names[s] : "unknown";
+}
+
+static void	ike_sa_rtx_cb(struct ev_loop *, ev_timer *, int);
+static void	ike_sa_life_cb(struct ev_loop *, ev_timer *, int);
+
+struct ikesa *
+ike_sa_new(struct ike_peer *ip, bool initiator)
+{
+	struct ikesa	*sa;
+	uint64_t	 spi;
+
+	if ((sa = calloc(1, sizeof(*sa))) == NULL) {
+		log_warn("IKE SA");
+		return NULL;
+	}
+	do {
+		if (RAND_bytes((uint8_t *)&spi, sizeof(spi)) != 1) {
+			free(sa);
+			log_warnx("IKE SA: no random SPI");
+			return NULL;
+		}
+	} while (spi == 0);
+	sa->ip = ip;
+	sa->initiator = initiator;
+	if (initiator)
+		sa->spi_i = spi;
+	else
+		sa->spi_r = spi;
+	ev_timer_init(&sa->rtx, ike_sa_rtx_cb, 0, 0);
+	sa->rtx.data = sa;
+	ev_timer_init(&sa->life, ike_sa_life_cb, IKE_HALFOPEN_TIMEOUT, 0);
+	sa->life.data = sa;
+	ev_timer_start(ike_loop, &sa->life);
+	sa->created = sa->last_rx = ev_now(ike_loop);
+	TAILQ_INSERT_TAIL(&ike_sa_list, sa, entry);
+	return sa;
+}
+
+void
+ike_sa_free(struct ikesa *sa)
+{
+	ev_timer_stop(ike_loop, &sa->rtx);
+	ev_timer_stop(ike_loop, &sa->life);
+	ike_child_remove(sa);
+	TAILQ_REMOVE(&ike_sa_list, sa, entry);
+	ike_dh_free(&sa->dh);
+	ike_keys_clear(&sa->keys);
+	ike_aead_clear(&sa->a_in);
+	ike_aead_clear(&sa->a_out);
+	free(sa->msg1);
+	free(sa->msg2);
+	free(sa->req);
+	free(sa->resp);
+	mcert_free(sa->peer_cert);
+	explicit_bzero(sa, sizeof(*sa));
+	free(sa);
+}
+
+/* The SA failed: say why, free it, and (as an active peer) try again. */
+void
+ike_sa_fail(struct ikesa *sa, const char *fmt, ...)
+{
+	struct ike_peer	*ip = sa->ip;
+	char		 msg[512];
+	va_list		 ap;
+	bool		 was_up = sa->state == IKES_ESTABLISHED;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_warnx("tunnel %s: IKE SA %016llx/%016llx: %s", ike_peer_name(ip),
+	    (unsigned long long)sa->spi_i, (unsigned long long)sa->spi_r, msg);
+	ike_sa_free(sa);
+	if (was_up)
+		ip->retry_delay = 0;
+	ike_peer_retry(ip);
+}
+
+struct ikesa *
+ike_sa_lookup(uint64_t spi_i, uint64_t spi_r, bool we_init)
+{
+	struct ikesa	*sa;
+
+	TAILQ_FOREACH(sa, &ike_sa_list, entry) {
+		if (sa->initiator != we_init || sa->spi_i != spi_i)
+			continue;
+		/* the responder's SPI is ours to check, once it is known */
+		if (we_init && sa->state == IKES_INIT_SENT)
+			return sa;
+		if (sa->spi_r == spi_r)
+			return sa;
+	}
+	return NULL;
+}
+
+void
+ike_sa_hdr(struct ikesa *sa, struct ike_msg *m, uint8_t exch, bool response,
+    uint32_t msgid)
+{
+	ike_msg_init(m);
+	m->hdr = (struct ike_hdr){ .spi_i = sa->spi_i, .spi_r = sa->spi_r,
+	    .major = IKE_VERSION_MAJOR, .exchange = exch, .msgid = msgid };
+	if (sa->initiator)
+		m->hdr.flags |= IKE_FLAG_INITIATOR;
+	if (response)
+		m->hdr.flags |= IKE_FLAG_RESPONSE;
+}
+
+/* Builds (sealing when the message has SK) into the transmit buffer. */
+static long
+ike_sa_build(struct ikesa *sa, struct ike_msg *m)
+{
+	long	n;
+
+	if (ike_msg_has(m, IKE_PLD_SK))
+		n = ike_msg_seal(&sa->a_out, m, ike_txbuf, sizeof(ike_txbuf));
+	else
+		n = ike_msg_build(m, ike_txbuf, sizeof(ike_txbuf));
+	if (n == -1)
+		log_warn("tunnel %s: IKE %s message", ike_peer_name(sa->ip),
+		    ike_exchange_name(m->hdr.exchange));
+	return n;
+}
+
+static int
+ike_sa_keep(uint8_t **dst, size_t *dlen, long n)
+{
+	uint8_t	*p;
+
+	if ((p = malloc((size_t)n)) == NULL)
+		return -1;
+	memcpy(p, ike_txbuf, (size_t)n);
+	free(*dst);
+	*dst = p;
+	*dlen = (size_t)n;
+	return 0;
+}
+
+static void
+ike_sa_xmit(struct ikesa *sa, const uint8_t *buf, size_t len)
+{
+	if (ike_sock_send(&sa->local, &sa->remote, buf, len) == -1)
+		log_debug("tunnel %s: IKE send: %s", ike_peer_name(sa->ip),
+		    strerror(errno));
+}
+
+/*
+ * Sends a request with the next message ID and keeps it for resending;
+ * the window is one, so nothing else may be outstanding.
+ */
+int
+ike_sa_request(struct ikesa *sa, struct ike_msg *m)
+{
+	long	n;
+
+	if (sa->req_pending) {
+		errno = EBUSY;
+		return -1;
+	}
+	m->hdr.msgid = sa->req_next;
+	if ((n = ike_sa_build(sa, m)) == -1 ||
+	    ike_sa_keep(&sa->req, &sa->reqlen, n) == -1)
+		return -1;
+	sa->req_id = sa->req_next++;
+	sa->req_pending = true;
+	sa->tries = 0;
+	ike_sa_xmit(sa, sa->req, sa->reqlen);
+	ev_timer_set(&sa->rtx, IKE_RTX_FIRST, 0);
+	ev_timer_start(ike_loop, &sa->rtx);
+	return 0;
+}
+
+/* The reply to the peer's request m->hdr.msgid, cached for resending. */
+int
+ike_sa_reply(struct ikesa *sa, struct ike_msg *m)
+{
+	long	n;
+
+	if ((n = ike_sa_build(sa, m)) == -1 ||
+	    ike_sa_keep(&sa->resp, &sa->resplen, n) == -1)
+		return -1;
+	sa->resp_set = true;
+	ike_sa_xmit(sa, sa->resp, sa->resplen);
+	return 0;
+}
+
+/* One message, not kept: notifies to SAs that are going away. */
+int
+ike_sa_send_once(struct ikesa *sa, struct ike_msg *m, bool request)
+{
+	long	n;
+
+	if (request)
+		m->hdr.msgid = sa->req_next++;
+	if ((n = ike_sa_build(sa, m)) == -1)
+		return -1;
+	ike_sa_xmit(sa, ike_txbuf, (size_t)n);
+	return 0;
+}
+
+void
+ike_sa_req_done(struct ikesa *sa)
+{
+	ev_timer_stop(ike_loop, &sa->rtx);
+	sa->req_pending = false;
+}
+
+static void
+ike_sa_rtx_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct ikesa	*sa = w->data;
+
+	if (!sa->req_pending)
+		return;
+	if (++sa->tries > IKE_RTX_TRIES) {
+		ike_sa_fail(sa, "no answer from %s after %d retransmissions",
+		    ike_peer_name(sa->ip), IKE_RTX_TRIES);
+		return;
+	}
+	ike_sa_xmit(sa, sa->req, sa->reqlen);
+	ev_timer_set(w, IKE_RTX_FIRST * (double)(1 << sa->tries), 0);
+	ev_timer_start(loop, w);
+}
+
+/* Half-open SAs time out; established ones check the peer when idle. */
+static void
+ike_sa_life_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct ikesa	*sa = w->data;
+	double		 idle = ev_now(loop) - sa->last_rx;
+
+	if (sa->state != IKES_ESTABLISHED) {
+		ike_sa_fail(sa, "not established after %.0f s",
+		    IKE_HALFOPEN_TIMEOUT);
+		return;
+	}
+	if (idle >= IKE_DPD_INTERVAL && !sa->req_pending)
+		(void)ike_info_dpd(sa);
+	ev_timer_set(w, IKE_DPD_INTERVAL, 0);
+	ev_timer_start(loop, w);
+}
+
+/* SKEYSEED and the seven keys from g^ir, and the two SK ciphers. */
+int
+ike_sa_keys(struct ikesa *sa, const uint8_t *gir, size_t girlen)
+{
+	struct ike_data	ni = { sa->ni, sa->nilen }, nr = { sa->nr, sa->nrlen };
+	uint8_t		skeyseed[IKE_PRF_LEN];
+	int		rv = -1;
+
+	if (ike_skeyseed(sa->suite.prf, &ni, &nr, gir, girlen, skeyseed) == -1 ||
+	    ike_keys_derive(&sa->keys, &sa->suite, skeyseed, &ni, &nr,
+	    sa->spi_i, sa->spi_r) == -1)
+		goto done;
+	if (ike_aead_init(&sa->a_out, &sa->suite, sa->initiator ?
+	    sa->keys.sk_ei : sa->keys.sk_er, sa->keys.enc_len) == -1 ||
+	    ike_aead_init(&sa->a_in, &sa->suite, sa->initiator ?
+	    sa->keys.sk_er : sa->keys.sk_ei, sa->keys.enc_len) == -1)
+		goto done;
+	sa->keyed = true;
+	rv = 0;
+ done:
+	explicit_bzero(skeyseed, sizeof(skeyseed));
+	return rv;
+}

@@ -1,0 +1,219 @@
+/*
+ * ike_sa.h: what the IKEv2 exchange code shares (not for the rest of
+ * overlayd: see ike.h).
+ *
+ *   ike.c		peers, dispatch of received messages, the global list
+ *   ike_sa.c		the IKE SA: state, message IDs, window of one,
+ *			retransmission with backoff, the reply cache
+ *   ike_sock.c		UDP port 500 sockets on the event loop
+ *   ike_cred.c		certificates, key, trust store, identities
+ *   ike_prop.c		proposals: ours, and choosing from the peer's
+ *   ike_init.c		IKE_SA_INIT, initiator and responder
+ *   ike_auth.c		IKE_AUTH: certificates, AUTH, COIs
+ *   ike_child.c		the first CHILD_SA: selectors, SPIs, installation
+ *   ike_info.c		INFORMATIONAL: DELETE, liveness
+ */
+#ifndef OVL_IKE_SA_H
+#define OVL_IKE_SA_H
+
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ev.h>
+
+#include "addr.h"
+#include "conf.h"
+#include "ike.h"
+#include "ike_crypto.h"
+#include "ike_msg.h"
+#include "meshcert.h"
+
+#define IKE_PORT		500
+#define IKE_NONCE_LEN		32
+#define IKE_RTX_FIRST		0.5	/* seconds before the first resend */
+#define IKE_RTX_TRIES		5	/* resends before giving up */
+#define IKE_RETRY_MIN		1.0	/* re-initiation delay, doubling */
+#define IKE_RETRY_MAX		30.0
+#define IKE_HALFOPEN_TIMEOUT	30.0
+#define IKE_DPD_INTERVAL	15.0	/* idle seconds before a liveness check */
+#define IKE_CERTREQ_LEN		(IKE_CERTREQ_MAX_HASHES * 20)
+#define IKE_CERTREQ_MAX_HASHES	8
+#define IKE_ID_MAX		(CONF_IKE_ID_MAX + 64)
+
+struct peer;
+
+/* A peer's credentials and policy, loaded from its ike_conf. */
+struct ike_cred {
+	EVP_PKEY		*key;
+	enum ike_sig_alg	 alg;
+	uint8_t			*der[MCERT_CHAIN_MAX];	/* our chain, leaf first */
+	size_t			 derlen[MCERT_CHAIN_MAX];
+	size_t			 ncert;
+	struct mcert_cert	*mine;
+	struct mcert_store	*store;
+	uint8_t			 certreq[IKE_CERTREQ_LEN];	/* SHA-1 SPKIs */
+	size_t			 certreq_len;
+	uint8_t			 lid_type;
+	uint8_t			 lid[IKE_ID_MAX];
+	size_t			 lid_len;
+	uint8_t			 rid_type;	/* 0: any */
+	uint8_t			 rid[IKE_ID_MAX];
+	size_t			 rid_len;
+};
+
+enum ike_state {
+	IKES_INIT_SENT,		/* initiator: IKE_SA_INIT request out */
+	IKES_AUTH_SENT,		/* initiator: IKE_AUTH request out */
+	IKES_INIT_DONE,		/* responder: waiting for IKE_AUTH */
+	IKES_ESTABLISHED,
+	IKES_DELETING,
+	IKES_DEAD,		/* to be freed */
+};
+
+struct ike_child {
+	bool		installed;
+	uint32_t	spi_in, spi_out;
+	uint16_t	bits;
+	bool		esn;
+	ev_tstamp	since;
+};
+
+struct ike_peer;
+
+struct ikesa {
+	TAILQ_ENTRY(ikesa)	 entry;		/* all SAs */
+	struct ike_peer		*ip;
+	enum ike_state		 state;
+	bool			 initiator;
+	uint64_t		 spi_i, spi_r;
+	struct sockaddr_storage	 local, remote;	/* port 500 */
+	socklen_t		 sslen;
+	struct ike_suite	 suite;
+	struct ike_dh		 dh;
+	uint8_t			 ni[IKE_NONCE_MAX], nr[IKE_NONCE_MAX];
+	size_t			 nilen, nrlen;
+	struct ike_keys		 keys;
+	struct ike_aead		 a_in, a_out;	/* the peer's SK_e, ours */
+	bool			 keyed;
+	uint8_t			*msg1, *msg2;	/* IKE_SA_INIT request, reply */
+	size_t			 msg1len, msg2len;
+	uint8_t			 cookie[IKE_COOKIE_MAX];
+	size_t			 cookielen;
+	bool			 nat_local, nat_remote;	/* NAT detected */
+
+	/* our requests: window of one */
+	uint32_t		 req_next;
+	uint8_t			*req;
+	size_t			 reqlen;
+	uint32_t		 req_id;
+	bool			 req_pending;
+	int			 tries;
+	ev_timer		 rtx;
+	/* the peer's requests and our cached reply */
+	uint32_t		 exp_next;
+	uint8_t			*resp;
+	size_t			 resplen;
+	bool			 resp_set;
+
+	ev_timer		 life;		/* half-open / liveness */
+	ev_tstamp		 created, established, last_rx;
+
+	struct mcert_cert	*peer_cert;
+	char			 peer_id[128];
+	char			 coi[MCERT_NAME_MAX + 1];
+	struct ike_child	 child;
+	uint32_t		 child_spi;	/* our inbound SPI, proposed */
+};
+TAILQ_HEAD(ikesa_head, ikesa);
+
+/* A tunnel keyed by IKE. */
+struct ike_peer {
+	struct peer		*peer;
+	struct ike_conf		 conf;
+	struct ike_cred		*cred;
+	uint16_t		 group;		/* next KE group */
+	ev_timer		 retry;
+	double			 retry_delay;
+	bool			 stopping;
+};
+
+/* ike.c */
+extern struct ev_loop	*ike_loop;
+extern struct ike_stats	 ike_st;
+struct ikesa_head	*ike_sas(void);
+void		 ike_rx(const uint8_t *, size_t, const struct sockaddr_storage *,
+		    const struct sockaddr_storage *);
+void		 ike_peer_retry(struct ike_peer *);
+void		 ike_peer_established(struct ikesa *);
+const char	*ike_peer_name(const struct ike_peer *);
+
+/* ike_sa.c */
+struct ikesa	*ike_sa_new(struct ike_peer *, bool initiator);
+void		 ike_sa_free(struct ikesa *);
+void		 ike_sa_fail(struct ikesa *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+struct ikesa	*ike_sa_lookup(uint64_t spi_i, uint64_t spi_r, bool we_init);
+int		 ike_sa_request(struct ikesa *, struct ike_msg *);
+int		 ike_sa_reply(struct ikesa *, struct ike_msg *);
+int		 ike_sa_send_once(struct ikesa *, struct ike_msg *, bool sealed);
+void		 ike_sa_req_done(struct ikesa *);
+int		 ike_sa_keys(struct ikesa *, const uint8_t *gir, size_t);
+void		 ike_sa_hdr(struct ikesa *, struct ike_msg *, uint8_t exch,
+		    bool response, uint32_t msgid);
+const char	*ike_state_name(enum ike_state);
+
+/* ike_sock.c */
+int		 ike_sock_open(void);
+void		 ike_sock_close(void);
+int		 ike_sock_send(const struct sockaddr_storage *local,
+		    const struct sockaddr_storage *remote, const uint8_t *,
+		    size_t);
+
+/* ike_cred.c */
+int		 ike_cred_load(const struct ike_conf *, struct ike_cred **,
+		    char *, size_t);
+void		 ike_cred_free(struct ike_cred *);
+void		 ike_id_fmt(uint8_t type, const uint8_t *, size_t, char *,
+		    size_t);
+
+/* ike_prop.c */
+void		 ike_prop_ike(const struct ike_conf *, struct ike_sa *);
+void		 ike_prop_esp(const struct ike_conf *, bool esn, uint32_t spi,
+		    struct ike_sa *);
+int		 ike_prop_pick_ike(const struct ike_conf *,
+		    const struct ike_sa *, uint16_t ke_group,
+		    struct ike_suite *, struct ike_sa *reply);
+int		 ike_prop_pick_esp(const struct ike_conf *, bool esn,
+		    const struct ike_sa *, uint32_t our_spi,
+		    struct ike_child *, struct ike_sa *reply);
+
+/* ike_init.c */
+int		 ike_init_start(struct ike_peer *);
+void		 ike_init_request(struct ike_peer *, struct ike_msg *,
+		    const struct sockaddr_storage *,
+		    const struct sockaddr_storage *);
+void		 ike_init_response(struct ikesa *, struct ike_msg *);
+
+/* ike_auth.c */
+int		 ike_auth_start(struct ikesa *);
+void		 ike_auth_request(struct ikesa *, struct ike_msg *);
+void		 ike_auth_response(struct ikesa *, struct ike_msg *);
+
+/* ike_child.c */
+void		 ike_child_ts(const struct ikesa *, struct ike_msg *);
+int		 ike_child_ts_check(const struct ikesa *, const struct ike_msg *,
+		    char *, size_t);
+uint32_t	 ike_child_spi(void);
+int		 ike_child_install(struct ikesa *);
+void		 ike_child_remove(struct ikesa *);
+
+/* ike_info.c */
+void		 ike_info_request(struct ikesa *, struct ike_msg *);
+void		 ike_info_response(struct ikesa *, struct ike_msg *);
+void		 ike_info_delete(struct ikesa *);
+void		 ike_info_authfail(struct ikesa *);
+int		 ike_info_dpd(struct ikesa *);
+
+#endif

@@ -1,0 +1,8 @@
+# t/ike/: IKEv2 between two overlayd nodes in namespaces, certificates made
+# by coimesh-pki (root only; they skip otherwise).
+IKE_TESTS = \
+	t/ike/tunnel.sh
+
+EXTRA_DIST += t/ike/common.sh
+TESTS += $(IKE_TESTS)
+dist_check_SCRIPTS += $(IKE_TESTS)

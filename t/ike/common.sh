@@ -34,9 +34,12 @@ bundle() {
 }
 
 # cred_perms: the daemon, unprivileged after start, reads them on reload.
+# (Only those: coimesh-pki refuses a CA key others may read.)
 cred_perms() {
 	chgrp -R overlayd "$T_TMP/pki"
-	chmod -R g+rX "$T_TMP/pki"
+	find "$T_TMP/pki" -type d -exec chmod g+rx {} +
+	find "$T_TMP/pki" -path '*/nodes/*' -type f -exec chmod g+r {} +
+	chmod g+r "$T_TMP/pki/mesh.pem"
 }
 
 # ike_conf LABEL PEERNAME LOCAL REMOTE ADDR4 ADDR6 NODE [LINE...]: write

@@ -1,7 +1,8 @@
 # t/ike/: IKEv2 between two overlayd nodes in namespaces, certificates made
 # by coimesh-pki (root only; they skip otherwise).
 IKE_TESTS = \
-	t/ike/tunnel.sh
+	t/ike/tunnel.sh \
+	t/ike/refuse.sh
 
 EXTRA_DIST += t/ike/common.sh
 TESTS += $(IKE_TESTS)

@@ -20,6 +20,7 @@
 #include "bgp.h"
 #include "ctl.h"
 #include "dp.h"
+#include "ike.h"
 #include "live.h"
 #include "log.h"
 #include "peer.h"
@@ -133,6 +134,7 @@ ctl_do_reload(void)
 
 static const struct ctl_cmd ctl_cmds[] = {
 	{ "reload",		ctl_do_reload },
+	{ "show ike",		ike_json },
 	{ "show tunnels",	ctl_show_tunnels },
 };
 

@@ -219,7 +219,11 @@ ike_rx_response(struct ikesa *sa, struct ike_msg *m,
 	struct ike_err	e;
 
 	if (!sa->req_pending || m->hdr.msgid != sa->req_id) {
-		ike_drop("response to no request of ours", remote);
+		if (m->hdr.msgid < sa->req_next)	/* answered already */
+			log_debug("tunnel %s: IKE response %u again, ignored",
+			    ike_peer_name(sa->ip), m->hdr.msgid);
+		else
+			ike_drop("response to no request of ours", remote);
 		return;
 	}
 	if (m->hdr.exchange == IKE_SA_INIT) {

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include <ev.h>
+#include <jansson.h>
 
 struct peer;
 
@@ -26,5 +27,6 @@ void		 ike_shutdown(void);
 int		 ike_peer_start(struct peer *);
 void		 ike_peer_stop(struct peer *);	/* DELETE to the peer */
 const struct ike_stats *ike_stats(void);
+json_t		*ike_json(void);	/* show ike, ike_ctl.c */
 
 #endif

@@ -333,11 +333,11 @@ ike_init_collision(struct ike_peer *ip)
 		    sa->state == IKES_ESTABLISHED)
 			continue;
 		if (lower) {
-			log_debug("tunnel %s: both ends initiate; ours goes on",
+			log_info("tunnel %s: both ends initiate; ours goes on",
 			    ike_peer_name(ip));
 			return true;
 		}
-		log_debug("tunnel %s: both ends initiate; the peer's goes on",
+		log_info("tunnel %s: both ends initiate; the peer's goes on",
 		    ike_peer_name(ip));
 		ike_sa_free(sa);
 		return false;

@@ -28,11 +28,14 @@ struct ctl_verb {
 };
 
 static void show_tunnels(json_t *);
+static void show_ike(json_t *);
 static void show_result(json_t *);
 
 static const struct ctl_verb verbs[] = {
 	{ "show tunnels", show_tunnels,
 	    "tunnels, SPIs, liveness, counters, drops" },
+	{ "show ike", show_ike,
+	    "IKE SAs and CHILD_SAs: SPIs, algorithms, peer, COIs, ages" },
 	{ "reload", show_result, "re-read the configuration file" },
 };
 
@@ -151,6 +154,36 @@ show_tunnels(json_t *reply)
 	print_drops("drops not tied to a tunnel:",
 	    json_object_get(reply, "drops"));
 	print_bird(json_object_get(reply, "bird"));
+}
+
+static void
+show_ike(json_t *reply)
+{
+	json_t	*sa, *c, *k = json_object_get(reply, "counters");
+	size_t	 i;
+
+	printf("%-12s %-11s %-9s %-33s %-11s %-10s %-8s %s\n", "TUNNEL",
+	    "STATE", "ROLE", "SPI-I/SPI-R", "ENCRYPTION", "DH", "AGE",
+	    "PEER (SHARED COI)");
+	json_array_foreach(json_object_get(reply, "ike_sas"), i, sa) {
+		printf("%-12s %-11s %-9s %s/%s %-11s %-10s %-8" PRIu64
+		    " %s (%s)\n", jstr(sa, "tunnel"), jstr(sa, "state"),
+		    jstr(sa, "role"), jstr(sa, "spi_i"), jstr(sa, "spi_r"),
+		    jstr(sa, "encryption"), jstr(sa, "dh"), jint(sa, "age"),
+		    jstr(sa, "peer_id"), jstr(sa, "shared_coi"));
+		if ((c = json_object_get(sa, "child")) != NULL &&
+		    json_is_object(c))
+			printf("    child: ESP %s %s, SPI in %s out %s, %s, "
+			    "age %" PRIu64 "\n", jstr(c, "mode"),
+			    jstr(c, "encryption"), jstr(c, "spi_in"),
+			    jstr(c, "spi_out"), json_is_true(json_object_get(c,
+			    "esn")) ? "esn" : "no esn", jint(c, "age"));
+	}
+	printf("IKE messages: rx %" PRIu64 ", tx %" PRIu64 ", dropped %" PRIu64
+	    " (unknown peer %" PRIu64 "); established %" PRIu64
+	    ", authentication failures %" PRIu64 "\n", jint(k, "rx"),
+	    jint(k, "tx"), jint(k, "rx_dropped"), jint(k, "rx_unknown_peer"),
+	    jint(k, "established"), jint(k, "auth_failed"));
 }
 
 static void

@@ -46,11 +46,35 @@ check_pair() {
 	[ "$bo" = "$ai" ] || fail "B's spi_out $bo is not A's spi_in $ai"
 	[ "$(tun_get A b .state)" = up ] || fail "A: tunnel not up"
 	[ "$(tun_get B a .state)" = up ] || fail "B: tunnel not up"
+	# one IKE SA each, the same one, its CHILD_SA the tunnel's SAs
+	local ja jb
+	ja=$(ctl A --json show ike) jb=$(ctl B --json show ike)
+	ctl A show ike
+	[ "$(jq '.ike_sas | length' <<<"$ja")" = 1 ] || fail "A: not 1 IKE SA"
+	[ "$(jq '.ike_sas | length' <<<"$jb")" = 1 ] || fail "B: not 1 IKE SA"
+	[ "$(jq -r '.ike_sas[0] | "\(.spi_i)/\(.spi_r)"' <<<"$ja")" = \
+	    "$(jq -r '.ike_sas[0] | "\(.spi_i)/\(.spi_r)"' <<<"$jb")" ] ||
+		fail "A and B have different IKE SAs"
+	[ "$(jq -r '.ike_sas[0].state' <<<"$ja")" = established ] ||
+		fail "A: IKE SA not established"
+	[ "$(jq -r '.ike_sas[0].child.spi_in' <<<"$ja")" = "$ai" ] ||
+		fail "A: CHILD_SA is not the tunnel's inbound SA"
+	[ "$(jq -r '.ike_sas[0].child.spi_out' <<<"$jb")" = "$ai" ] ||
+		fail "B: CHILD_SA is not the tunnel's outbound SA"
+	[ "$(jq -r '.ike_sas[0].shared_coi' <<<"$ja")" = red ] ||
+		fail "A: shared COI not red"
+	[ "$(jq -r '.ike_sas[0].peer_id' <<<"$ja")" = "CN=nb,O=acme" ] ||
+		fail "A: peer id"
+	[ "$(jq -r '.ike_sas[0] | "\(.encryption) \(.prf) \(.dh)"' <<<"$ja")" \
+	    = "aes-gcm-256 hmac-sha2-256 curve25519" ] || fail "A: algorithms"
+	[ "$(jq -r '.ike_sas[0].child | "\(.mode) \(.encryption) \(.esn)"' \
+	    <<<"$ja")" = "transport aes-gcm-256 true" ] || fail "A: child"
+	[ "$(jq -r '.counters.rx_dropped' <<<"$ja")" = 0 ] || fail "A: drops"
 }
 
 run_case() {
-	start_overlayd A "$T_TMP/A.conf"
-	start_overlayd B "$T_TMP/B.conf"
+	daemon_alive A || start_overlayd A "$T_TMP/A.conf"
+	daemon_alive B || start_overlayd B "$T_TMP/B.conf"
 	wait_ping A "$OVL4_B" 20
 	wait_ping B "$OVL6_A" 10
 	n A ping -n -c 3 -i 0.2 -W 1 "$OVL4_B"
@@ -76,7 +100,21 @@ run_case
 lab2_stop
 
 log "both initiate at once"
+# B's link is down while both start, so that both have an IKE_SA_INIT
+# request outstanding when it comes up: their retransmissions cross.
 ike_lab acme/nodes/na acme/nodes/nb
+n B ip link set ul0 down
+start_overlayd A "$T_TMP/A.conf"
+start_overlayd B "$T_TMP/B.conf"
+ike_state() {
+	[ "$(ctl "$1" --json show ike | jq -r '.ike_sas[0].state')" = "$2" ]
+}
+wait_for 5 ike_state A init-sent
+wait_for 5 ike_state B init-sent
+n B ip link set ul0 up
+# B (the higher address) gives its attempt up when A's request comes; A
+# ignores B's request only if it arrives before A's retransmission does.
+wait_for 20 log_has B "both ends initiate; the peer's goes on"
 run_case
 n=$(grep -c "established with" "$(daemon_log A)")
 echo "IKE SAs established by A over the three runs: $n"

@@ -1,0 +1,114 @@
+/*
+ * ike_ctl.c: `overlayctl show ike`: the IKE SAs and their CHILD_SAs as
+ * JSON, with the IKE counters.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "ike_sa.h"
+#include "peer.h"
+
+static json_t *
+ike_hex64(uint64_t v)
+{
+	char	buf[20];
+
+	snprintf(buf, sizeof(buf), "%016llx", (unsigned long long)v);
+	return json_string(buf);
+}
+
+static json_t *
+ike_spi(uint32_t v)
+{
+	char	buf[12];
+
+	snprintf(buf, sizeof(buf), "0x%08x", v);
+	return json_string(buf);
+}
+
+static json_t *
+ike_sa_addr(const struct sockaddr_storage *ss)
+{
+	struct addr	a;
+	uint16_t	port;
+	char		buf[ADDR_STRLEN];
+
+	if (!addr_from_sa((const struct sockaddr *)ss, &a, &port))
+		return json_null();
+	return json_string(addr_fmt(&a, buf, sizeof(buf)));
+}
+
+static json_t *
+ike_cois(const struct ikesa *sa)
+{
+	json_t			*arr = json_array();
+	const struct mcert_info	*in;
+	size_t			 i;
+
+	if (sa->peer_cert == NULL)
+		return arr;
+	in = mcert_info(sa->peer_cert);
+	for (i = 0; i < in->ncoi; i++)
+		json_array_append_new(arr, json_string(in->coi[i]));
+	return arr;
+}
+
+static json_t *
+ike_child_json(const struct ikesa *sa, ev_tstamp now)
+{
+	const struct ike_child	*c = &sa->child;
+	char			 alg[16];
+
+	if (!c->installed)
+		return json_null();
+	snprintf(alg, sizeof(alg), "aes-gcm-%u", c->bits);
+	return json_pack("{s:o, s:o, s:s, s:b, s:s, s:s, s:I}",
+	    "spi_in", ike_spi(c->spi_in), "spi_out", ike_spi(c->spi_out),
+	    "encryption", alg, "esn", c->esn, "mode", "transport",
+	    "selectors", "gre", "age", (json_int_t)(now - c->since));
+}
+
+static json_t *
+ike_sa_json(const struct ikesa *sa, ev_tstamp now)
+{
+	char	alg[16];
+
+	snprintf(alg, sizeof(alg), "aes-gcm-%u", sa->suite.keybits);
+	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:s,"
+	    " s:s, s:o, s:s, s:I, s:I, s:b, s:b, s:o}",
+	    "tunnel", ike_peer_name(sa->ip),
+	    "state", ike_state_name(sa->state),
+	    "role", sa->initiator ? "initiator" : "responder",
+	    "spi_i", ike_hex64(sa->spi_i), "spi_r", ike_hex64(sa->spi_r),
+	    "local", ike_sa_addr(&sa->local),
+	    "remote", ike_sa_addr(&sa->remote),
+	    "encryption", sa->keyed ? alg : "",
+	    "prf", sa->keyed ? "hmac-sha2-256" : "",
+	    "dh", sa->keyed ? conf_group_name(sa->suite.dh) : "",
+	    "peer_id", sa->peer_id, "peer_cois", ike_cois(sa),
+	    "shared_coi", sa->coi,
+	    "age", (json_int_t)(now - sa->created),
+	    "established_age", (json_int_t)(sa->state == IKES_ESTABLISHED ?
+	    now - sa->established : 0),
+	    "nat_local", sa->nat_local, "nat_remote", sa->nat_remote,
+	    "child", ike_child_json(sa, now));
+}
+
+json_t *
+ike_json(void)
+{
+	json_t		*arr = json_array();
+	struct ikesa	*sa;
+	ev_tstamp	 now = ike_loop != NULL ? ev_now(ike_loop) : 0;
+
+	TAILQ_FOREACH(sa, ike_sas(), entry)
+		json_array_append_new(arr, ike_sa_json(sa, now));
+	return json_pack("{s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}}",
+	    "ike_sas", arr, "counters",
+	    "rx", (json_int_t)ike_st.rx, "tx", (json_int_t)ike_st.tx,
+	    "rx_dropped", (json_int_t)ike_st.rx_dropped,
+	    "rx_unknown_peer", (json_int_t)ike_st.rx_unknown_peer,
+	    "auth_failed", (json_int_t)ike_st.auth_failed,
+	    "established", (json_int_t)ike_st.established);
+}

@@ -2,7 +2,8 @@
 # by coimesh-pki (root only; they skip otherwise).
 IKE_TESTS = \
 	t/ike/tunnel.sh \
-	t/ike/refuse.sh
+	t/ike/refuse.sh \
+	t/ike/junk.sh
 
 EXTRA_DIST += t/ike/common.sh
 TESTS += $(IKE_TESTS)

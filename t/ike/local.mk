@@ -3,7 +3,9 @@
 IKE_TESTS = \
 	t/ike/tunnel.sh \
 	t/ike/refuse.sh \
-	t/ike/junk.sh
+	t/ike/junk.sh \
+	t/ike/proposals.sh \
+	t/ike/reload.sh
 
 EXTRA_DIST += t/ike/common.sh
 TESTS += $(IKE_TESTS)

@@ -1,0 +1,52 @@
+#!/bin/bash
+# t/ike/reload.sh: an IKE-keyed tunnel across reloads. Unchanged, it keeps
+# its IKE SA; removed from A's configuration, A sends DELETE and B drops
+# its SAs at once (not after a timeout); added back, A brings it up again
+# with a new IKE SA.
+#
+#   +------------------------+             +--------------------------+
+#   | ns A  initiator        |  UDP 500    | ns B  passive            |
+#   |  ul0 198.51.100.1  ----+---- veth ---+- ul0 198.51.100.2        |
+#   +------------------------+             +--------------------------+
+set -eu
+# shellcheck source=t/ike/common.sh
+. "$(dirname "$0")/common.sh"
+need_cmd ping
+
+spis() {
+	ctl "$1" --json show ike | jq -r '[.ike_sas[] | "\(.spi_i)/\(.spi_r)"] | join(" ")'
+}
+
+ike_sas_are() {
+	[ "$(ctl "$1" --json show ike | jq '.ike_sas | length')" = "$2" ]
+}
+
+lab2_net
+mesh
+ike_lab acme/nodes/na acme/nodes/nb --b "ike passive"
+cp "$T_TMP/A.conf" "$T_TMP/A.ike"
+start_overlayd A "$T_TMP/A.conf"
+start_overlayd B "$T_TMP/B.conf"
+wait_ping A "$OVL4_B" 20
+sa0=$(spis A)
+
+log "reload, nothing changed: the same IKE SA"
+ctl A reload
+n A ping -n -c 2 -i 0.2 -W 1 "$OVL4_B"
+[ "$(spis A)" = "$sa0" ] || fail "IKE SA changed: $(spis A), was $sa0"
+
+log "peer removed: DELETE, and B drops its SAs"
+sed '/^peer/,$d' "$T_TMP/A.ike" | write_file 0640 "$T_TMP/A.conf"
+ctl A reload
+wait_for 5 log_has B "deleted by the peer"
+wait_for 2 no_sa B a
+wait_for 2 ike_sas_are B 0
+ike_sas_are A 0 || fail "A keeps an IKE SA"
+
+log "peer back: up again, a new IKE SA"
+write_file 0640 "$T_TMP/A.conf" <"$T_TMP/A.ike"
+ctl A reload
+wait_ping A "$OVL4_B" 20
+[ "$(spis A)" != "$sa0" ] || fail "the old IKE SA is back"
+[ "$(spis A)" = "$(spis B)" ] || fail "A and B disagree: $(spis A) / $(spis B)"
+lab2_stop

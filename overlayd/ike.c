@@ -66,7 +66,7 @@ ike_peer_start(struct peer *p)
 	ip->group = ip->conf.groups[0];
 	ev_timer_init(&ip->retry, ike_retry_cb, 0, 0);
 	ip->retry.data = ip;
-	if (ike_cred_load(&ip->conf, &ip->cred, err, sizeof(err)) == -1) {
+	if ((ip->cred = ike_cred_load(&ip->conf, err, sizeof(err))) == NULL) {
 		log_warnx("tunnel %s: IKE credentials: %s", p->conf.name, err);
 		free(ip);
 		return -1;

@@ -162,16 +162,18 @@ cred_id(const struct ike_cred *c, const char *s, uint8_t *type, uint8_t *out,
 	return 0;
 }
 
-int
-ike_cred_load(const struct ike_conf *conf, struct ike_cred **cp, char *err,
-    size_t errlen)
+/* The credentials, or NULL with the reason in err. */
+struct ike_cred *
+ike_cred_load(const struct ike_conf *conf, char *err, size_t errlen)
 {
 	struct ike_cred	*c;
 	char		 e[MCERT_ERR_MAX];
 	const char	*lid = conf->local_id;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL)
-		return cred_err(err, errlen, "%s", strerror(errno));
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		cred_err(err, errlen, "%s", strerror(errno));
+		return NULL;
+	}
 	if (cred_chain(c, conf->cert, err, errlen) == -1 ||
 	    cred_key(c, conf->key, err, errlen) == -1)
 		goto fail;
@@ -196,11 +198,10 @@ ike_cred_load(const struct ike_conf *conf, struct ike_cred **cp, char *err,
 	if (conf->remote_id[0] != '\0' && cred_id(c, conf->remote_id,
 	    &c->rid_type, c->rid, &c->rid_len, false, err, errlen) == -1)
 		goto fail;
-	*cp = c;
-	return 0;
+	return c;
  fail:
 	ike_cred_free(c);
-	return -1;
+	return NULL;
 }
 
 void

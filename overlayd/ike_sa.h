@@ -172,8 +172,7 @@ int		 ike_sock_send(const struct sockaddr_storage *local,
 		    size_t);
 
 /* ike_cred.c */
-int		 ike_cred_load(const struct ike_conf *, struct ike_cred **,
-		    char *, size_t);
+struct ike_cred	*ike_cred_load(const struct ike_conf *, char *, size_t);
 void		 ike_cred_free(struct ike_cred *);
 void		 ike_id_fmt(uint8_t type, const uint8_t *, size_t, char *,
 		    size_t);

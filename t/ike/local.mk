@@ -10,3 +10,10 @@ IKE_TESTS = \
 EXTRA_DIST += t/ike/common.sh
 TESTS += $(IKE_TESTS)
 dist_check_SCRIPTS += $(IKE_TESTS)
+
+# proposal building and choosing (overlayd/ike_prop.c)
+check_PROGRAMS += t/unit/test_ike_prop
+TESTS += t/unit/test_ike_prop
+t_unit_test_ike_prop_SOURCES = t/unit/test_ike_prop.c
+t_unit_test_ike_prop_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+t_unit_test_ike_prop_LDADD = $(OVL_LIBS) $(CMOCKA_LIBS)

@@ -159,11 +159,11 @@ ike_peer_established(struct ikesa *sa)
 		next = TAILQ_NEXT(o, entry);
 		if (o == sa || o->ip != sa->ip)
 			continue;
-		log_info("tunnel %s: IKE SA %016llx/%016llx replaced",
+		log_info("tunnel %s: IKE SA %016llx/%016llx (%s) replaced",
 		    ike_peer_name(o->ip), (unsigned long long)o->spi_i,
-		    (unsigned long long)o->spi_r);
-		if (o->keyed)
-			ike_info_delete(o);
+		    (unsigned long long)o->spi_r, ike_state_name(o->state));
+		if (o->state == IKES_ESTABLISHED || o->state == IKES_AUTH_SENT)
+			ike_info_delete(o);	/* the peer has it too */
 		ike_sa_free(o);
 	}
 }

@@ -20,6 +20,7 @@ struct ike_stats {
 	uint64_t	rx_unknown_peer;
 	uint64_t	auth_failed;	/* peers we refused, or that refused us */
 	uint64_t	established;
+	uint64_t	cookies_sent;	/* IKE_SA_INIT answered with a COOKIE */
 };
 
 void		 ike_init(struct ev_loop *);

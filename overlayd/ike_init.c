@@ -241,6 +241,8 @@ ike_init_response(struct ikesa *sa, struct ike_msg *m)
 	uint16_t		 g, err;
 
 	if ((n = ike_msg_notify(m, IKE_N_COOKIE)) != NULL) {
+		log_info("tunnel %s: the peer asks for a COOKIE",
+		    ike_peer_name(ip));
 		memcpy(sa->cookie, n->data.p, n->data.len);
 		sa->cookielen = n->data.len;
 		if (ike_init_send(sa) == -1)
@@ -386,7 +388,8 @@ ike_init_request(struct ike_peer *ip, struct ike_msg *m,
 	struct ike_sa		 chosen;
 	struct ike_suite	 suite;
 	struct ikesa		*sa;
-	uint8_t			 g[2];
+	uint8_t			 g[2], cookie[IKE_COOKIE_MAX];
+	size_t			 cookielen;
 	char			 why[256];
 
 	if (!ike_msg_has(m, IKE_PLD_SA) || !ike_msg_has(m, IKE_PLD_KE) ||
@@ -394,6 +397,16 @@ ike_init_request(struct ike_peer *ip, struct ike_msg *m,
 		ike_st.rx_dropped++;
 		log_warnx("tunnel %s: IKE_SA_INIT request without SA, KE or "
 		    "Nonce", ike_peer_name(ip));
+		return;
+	}
+	if (ike_cookie_needed() && !ike_cookie_ok(m, remote, cookie,
+	    &cookielen)) {
+		/* nothing kept, nothing computed but a hash */
+		if (cookielen > 0) {
+			ike_st.cookies_sent++;
+			ike_init_refuse(m, local, remote, IKE_N_COOKIE, cookie,
+			    cookielen);
+		}
 		return;
 	}
 	if (ike_prop_pick_ike(&ip->conf, &m->sa, m->ke.group, &suite,

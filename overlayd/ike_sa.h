@@ -9,6 +9,7 @@
  *   ike_cred.c		certificates, key, trust store, identities
  *   ike_prop.c		proposals: ours, and choosing from the peer's
  *   ike_init.c		IKE_SA_INIT, initiator and responder
+ *   ike_cookie.c	the responder's COOKIEs (RFC 7296 2.6)
  *   ike_auth.c		IKE_AUTH: certificates, AUTH, COIs
  *   ike_child.c		the first CHILD_SA: selectors, SPIs, installation
  *   ike_info.c		INFORMATIONAL: DELETE, liveness
@@ -38,6 +39,7 @@
 #define IKE_RETRY_MAX		30.0
 #define IKE_HALFOPEN_TIMEOUT	30.0
 #define IKE_DPD_INTERVAL	15.0	/* idle seconds before a liveness check */
+#define IKE_COOKIE_THRESHOLD	16	/* half-open SAs before COOKIEs */
 #define IKE_CERTREQ_LEN		(IKE_CERTREQ_MAX_HASHES * 20)
 #define IKE_CERTREQ_MAX_HASHES	8
 #define IKE_ID_MAX		(CONF_IKE_ID_MAX + 64)
@@ -194,6 +196,11 @@ void		 ike_init_request(struct ike_peer *, struct ike_msg *,
 		    const struct sockaddr_storage *,
 		    const struct sockaddr_storage *);
 void		 ike_init_response(struct ikesa *, struct ike_msg *);
+
+/* ike_cookie.c */
+bool		 ike_cookie_needed(void);
+bool		 ike_cookie_ok(const struct ike_msg *,
+		    const struct sockaddr_storage *, uint8_t *, size_t *);
 
 /* ike_auth.c */
 int		 ike_auth_start(struct ikesa *);

@@ -5,7 +5,8 @@ IKE_TESTS = \
 	t/ike/refuse.sh \
 	t/ike/junk.sh \
 	t/ike/proposals.sh \
-	t/ike/reload.sh
+	t/ike/reload.sh \
+	t/ike/cookie.sh
 
 EXTRA_DIST += t/ike/common.sh
 TESTS += $(IKE_TESTS)

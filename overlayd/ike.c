@@ -264,6 +264,12 @@ ike_rx_request(struct ikesa *sa, struct ike_msg *m,
 		ike_drop("message ID out of the window", remote);
 		return;
 	}
+	if (m->hdr.exchange == IKE_AUTH ? sa->state != IKES_INIT_DONE :
+	    m->hdr.exchange != IKE_INFORMATIONAL &&
+	    m->hdr.exchange != IKE_CREATE_CHILD_SA) {
+		ike_drop("unexpected exchange", remote);
+		return;
+	}
 	if (!sa->keyed || !ike_msg_has(m, IKE_PLD_SK) ||
 	    ike_msg_open(&sa->a_in, m, ike_plain, sizeof(ike_plain),
 	    &e) == -1) {
@@ -273,13 +279,10 @@ ike_rx_request(struct ikesa *sa, struct ike_msg *m,
 	}
 	sa->last_rx = ev_now(ike_loop);
 	sa->exp_next++;
-	if (m->hdr.exchange == IKE_AUTH) {
-		if (sa->state == IKES_INIT_DONE)
-			ike_auth_request(sa, m);
-		else
-			ike_drop("IKE_AUTH on an established SA", remote);
-	} else
-		ike_info_request(sa, m);	/* and what we do not do */
+	if (m->hdr.exchange == IKE_AUTH)
+		ike_auth_request(sa, m);
+	else
+		ike_info_request(sa, m);	/* and CREATE_CHILD_SA */
 }
 
 void

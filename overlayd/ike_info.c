@@ -82,8 +82,6 @@ ike_info_request(struct ikesa *sa, struct ike_msg *m)
 		info_reply(sa, m, IKE_N_NO_ADDITIONAL_SAS);
 		return;
 	}
-	if (m->hdr.exchange != IKE_INFORMATIONAL)
-		return;
 	info_reply(sa, m, 0);
 	if (ike_msg_notify(m, IKE_N_AUTHENTICATION_FAILED) != NULL) {
 		ike_st.auth_failed++;

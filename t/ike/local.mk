@@ -6,7 +6,8 @@ IKE_TESTS = \
 	t/ike/junk.sh \
 	t/ike/proposals.sh \
 	t/ike/reload.sh \
-	t/ike/cookie.sh
+	t/ike/cookie.sh \
+	t/ike/dpd.sh
 
 EXTRA_DIST += t/ike/common.sh
 TESTS += $(IKE_TESTS)

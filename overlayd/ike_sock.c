@@ -130,17 +130,28 @@ ike_sock_open1(struct ike_sock *s, int af)
 	return -1;
 }
 
+static void
+ike_sock_warn(const char *af)
+{
+	if (errno == EACCES)	/* privileges dropped: a reload added IKE */
+		log_warnx("IKE: cannot bind UDP port %d (%s) without "
+		    "privileges: restart overlayd for the first IKE peer", IKE_PORT,
+		    af);
+	else
+		log_warn("IKE: UDP port %d (%s)", IKE_PORT, af);
+}
+
 int
 ike_sock_open(void)
 {
 	if (ike_socks[0].fd == -1 && ike_sock_open1(&ike_socks[0],
 	    AF_INET) == -1) {
-		log_warn("IKE: UDP port %d (IPv4)", IKE_PORT);
+		ike_sock_warn("IPv4");
 		return -1;
 	}
 	if (ike_socks[1].fd == -1 && ike_sock_open1(&ike_socks[1],
 	    AF_INET6) == -1) {
-		log_warn("IKE: UDP port %d (IPv6)", IKE_PORT);
+		ike_sock_warn("IPv6");
 		return -1;
 	}
 	return 0;

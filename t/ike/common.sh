@@ -70,20 +70,22 @@ ike_conf() {
 	} | write_file 0640 "$T_TMP/$label.conf"
 }
 
-# ike_lab A_NODE B_NODE [--a LINE]... [--b LINE]...: configs for A and B.
+# ike_lab A_NODE B_NODE [--af 6] [--a LINE]... [--b LINE]...: configs for
+# A and B, over the IPv4 (default) or the IPv6 underlay.
 ike_lab() {
-	local na=$1 nb=$2
+	local na=$1 nb=$2 ula=$UL4_A ulb=$UL4_B
 	local -a la=() lb=()
 	shift 2
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--a) la+=("$2"); shift 2 ;;
 		--b) lb+=("$2"); shift 2 ;;
+		--af) [ "$2" = 4 ] || { ula=$UL6_A; ulb=$UL6_B; }; shift 2 ;;
 		*) fail "ike_lab: unknown option $1" ;;
 		esac
 	done
-	ike_conf A b "$UL4_A" "$UL4_B" "$OVL4_A" "$OVL6_A" "$na" "${la[@]}"
-	ike_conf B a "$UL4_B" "$UL4_A" "$OVL4_B" "$OVL6_B" "$nb" "${lb[@]}"
+	ike_conf A b "$ula" "$ulb" "$OVL4_A" "$OVL6_A" "$na" "${la[@]}"
+	ike_conf B a "$ulb" "$ula" "$OVL4_B" "$OVL6_B" "$nb" "${lb[@]}"
 }
 
 # log_has LABEL TEXT: LABEL's daemon log holds the fixed string TEXT.

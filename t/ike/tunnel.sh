@@ -1,8 +1,9 @@
 #!/bin/bash
 # t/ike/tunnel.sh: two overlayd nodes key their tunnel with IKEv2 and
 # certificates only: A initiates (B passive), then B initiates (A
-# passive), then both at once; each time ping both ways and a TCP
-# transfer through the tunnel, and the two ends agree on one pair of SAs.
+# passive), then both at once, then over the IPv6 underlay with ESP in
+# UDP; each time ping both ways and a TCP transfer through the tunnel, and
+# the two ends agree on one pair of SAs.
 #
 #   +--------------------------+            +--------------------------+
 #   | ns A  cert na (COI red)  |            | ns B  cert nb (COI red)  |
@@ -112,10 +113,20 @@ ike_state() {
 wait_for 5 ike_state A init-sent
 wait_for 5 ike_state B init-sent
 n B ip link set ul0 up
+n B ip addr replace "$UL6_B/64" dev ul0 nodad	# gone with the link down
 # B (the higher address) gives its attempt up when A's request comes; A
 # ignores B's request only if it arrives before A's retransmission does.
 wait_for 20 log_has B "both ends initiate; the peer's goes on"
 run_case
+lab2_stop
+
+log "IPv6 underlay, ESP in UDP; A initiates"
+ike_lab acme/nodes/na acme/nodes/nb --af 6 --a "encap udp" \
+	--b "encap udp" --b "ike passive"
+run_case
+[ "$(ctl A --json show ike | jq -r '.ike_sas[0].remote')" = "$UL6_B" ] ||
+	fail "A: IKE SA not over IPv6"
+[ "$(tun_get A b .encap)" = udp ] || fail "A: not ESP in UDP"
 n=$(grep -c "established with" "$(daemon_log A)")
-echo "IKE SAs established by A over the three runs: $n"
+echo "IKE SAs established by A over the four runs: $n"
 lab2_stop

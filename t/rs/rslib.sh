@@ -303,6 +303,11 @@ status_get() {
 }
 
 # proto_since NAME: the route server's "since" of protocol NAME.
+# last_reconf: when BIRD last took a configuration ("show status").
+last_reconf() {
+	bc R show status | sed -n 's/^Last reconfiguration on //p'
+}
+
 proto_since() {
 	bc R show protocols "$1" | awk -v p="$1" '$1 == p { print $5, $6 }'
 }

@@ -292,6 +292,7 @@ ike_init_response(struct ikesa *sa, struct ike_msg *m)
 		ike_sa_fail(sa, "IKE_SA_INIT: %s", why);
 		return;
 	}
+	ike_dh_free(&sa->dh);	/* g^ir is used up: forget our secret */
 	ike_natd_check(sa, m, sa->spi_r);
 	if (ike_auth_start(sa) == -1)
 		ike_sa_fail(sa, "cannot send IKE_AUTH");
@@ -457,6 +458,7 @@ ike_init_request(struct ike_peer *ip, struct ike_msg *m,
 		ike_sa_free(sa);
 		return;
 	}
+	ike_dh_free(&sa->dh);	/* g^ir is used up: forget our secret */
 	log_debug("tunnel %s: IKE_SA_INIT from the peer, SPIs %016llx/%016llx",
 	    ike_peer_name(ip), (unsigned long long)sa->spi_i,
 	    (unsigned long long)sa->spi_r);

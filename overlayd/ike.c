@@ -107,6 +107,30 @@ ike_peer_stop(struct peer *p)
 	free(ip);
 }
 
+/*
+ * On reload, an unchanged peer reads its files again: the next exchange
+ * uses the new CRLs and certificate; SAs up stay up. On error the old
+ * credentials stay.
+ */
+void
+ike_peer_reload(struct peer *p)
+{
+	struct ike_peer	*ip = p->ike;
+	struct ike_cred	*c;
+	char		 err[512];
+
+	if (ip == NULL)
+		return;
+	if ((c = ike_cred_load(&ip->conf, err, sizeof(err))) == NULL) {
+		log_warnx("tunnel %s: IKE credentials: %s; the old ones stay",
+		    p->conf.name, err);
+		return;
+	}
+	ike_cred_free(ip->cred);
+	ip->cred = c;
+	log_info("tunnel %s: IKE credentials reloaded", p->conf.name);
+}
+
 static bool
 ike_peer_busy(const struct ike_peer *ip)
 {

@@ -27,6 +27,7 @@ void		 ike_init(struct ev_loop *);
 void		 ike_shutdown(void);
 int		 ike_peer_start(struct peer *);
 void		 ike_peer_stop(struct peer *);	/* DELETE to the peer */
+void		 ike_peer_reload(struct peer *);	/* credentials again */
 const struct ike_stats *ike_stats(void);
 json_t		*ike_json(void);	/* show ike, ike_ctl.c */
 

@@ -250,6 +250,7 @@ peers_apply(const struct ovl_conf *conf)
 		pc = conf_peer_find(conf, p->conf.name);
 		if (peer_unchanged(p, conf, pc)) {
 			live_reconf(p, pc);
+			ike_peer_reload(p);	/* new CRLs, renewed certificate */
 			continue;
 		}
 		log_info("tunnel %s %s", p->conf.name,

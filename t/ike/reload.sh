@@ -2,7 +2,8 @@
 # t/ike/reload.sh: an IKE-keyed tunnel across reloads. Unchanged, it keeps
 # its IKE SA; removed from A's configuration, A sends DELETE and B drops
 # its SAs at once (not after a timeout); added back, A brings it up again
-# with a new IKE SA.
+# with a new IKE SA. B's certificate revoked and A reloaded: A reads the
+# new CRL, and B's next attempt is refused.
 #
 #   +------------------------+             +--------------------------+
 #   | ns A  initiator        |  UDP 500    | ns B  passive            |
@@ -49,4 +50,15 @@ ctl A reload
 wait_ping A "$OVL4_B" 20
 [ "$(spis A)" != "$sa0" ] || fail "the old IKE SA is back"
 [ "$(spis A)" = "$(spis B)" ] || fail "A and B disagree: $(spis A) / $(spis B)"
+
+log "B revoked, A reloaded: B's next IKE SA is refused"
+pki revoke -d acme acme/nodes/nb.crt
+bundle
+ctl A reload
+log_has A "tunnel b: IKE credentials reloaded" || fail "A did not reload"
+stop_overlayd B
+ike_lab acme/nodes/na acme/nodes/nb --a "ike passive"
+start_overlayd B "$T_TMP/B.conf"
+wait_for 20 log_has A "IKE_AUTH refused (AUTHENTICATION_FAILED): certificate revoked: CN=nb,O=acme"
+wait_for 10 no_sa B a
 lab2_stop

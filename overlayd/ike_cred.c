@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -72,10 +73,18 @@ cred_chain(struct ike_cred *c, const char *path, char *err, size_t errlen)
 static int
 cred_key(struct ike_cred *c, const char *path, char *err, size_t errlen)
 {
-	FILE	*f;
+	struct stat	 st;
+	FILE		*f;
 
 	if ((f = fopen(path, "r")) == NULL)
 		return cred_err(err, errlen, "%s: %s", path, strerror(errno));
+	if (fstat(fileno(f), &st) == -1 ||
+	    (st.st_mode & (S_IRWXO | S_IWGRP)) != 0) {
+		fclose(f);
+		return cred_err(err, errlen, "%s: bad permissions %03o: a "
+		    "private key must not be readable by others or writable "
+		    "by the group", path, (unsigned int)(st.st_mode & 0777));
+	}
 	c->key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
 	fclose(f);
 	ERR_clear_error();

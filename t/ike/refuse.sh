@@ -5,7 +5,8 @@
 # from another CA, no COI shared with A, an expired certificate, a revoked
 # one (with A as responder, and as initiator, where B must remove the SA it
 # installed when A's INFORMATIONAL arrives), and an ID other than A's
-# `remote id`. A matching `remote id` (FQDN) comes up, as the control.
+# `remote id`. A matching `remote id` (FQDN) comes up, as the control. A
+# private key file others may read keeps the tunnel down.
 #
 #   +------------------------+            +------------------------+
 #   | ns A  cert na (red)    |  UDP 500   | ns B  cert: the case's |
@@ -50,6 +51,17 @@ pki node -d acme --coi red --start "$(date -u -d '3 days ago' +%Y-%m-%dT%H:%M:%S
     --days 1 nold
 pki node -d acme --coi red nrev
 cred_perms
+
+log "a private key others may read: the tunnel does not come up"
+ike_lab acme/nodes/na acme/nodes/nb
+chmod 0644 "$T_TMP/pki/acme/nodes/na.key"
+start_overlayd A "$T_TMP/A.conf"
+log_has A "tunnel b: IKE credentials: $T_TMP/pki/acme/nodes/na.key: bad permissions 644: a private key must not be readable by others or writable by the group" ||
+	fail "A: no log line"
+log_has A "tunnel b failed to come up" || fail "A: tunnel b came up"
+chmod 0640 "$T_TMP/pki/acme/nodes/na.key"
+stop_overlayd A
+rm -f "$(daemon_log A)"
 
 refused acme2/nodes/nb "unknown CA"
 refused acme/nodes/nblue "no shared COI"

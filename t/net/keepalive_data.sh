@@ -16,6 +16,7 @@ set -eu
 # shellcheck source=t/net/keepalive_lib.sh
 . "$(dirname "$0")/keepalive_lib.sh"
 need_root
+need_quiet
 need_cmd nft ping
 
 # a 1 s detection time against pings every 50 ms: the property does not

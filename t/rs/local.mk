@@ -8,7 +8,8 @@ RS_NET_TESTS = \
 	t/rs/live.sh \
 	t/rs/birdsock.sh \
 	t/rs/dualrs.sh \
-	t/rs/ipv6.sh
+	t/rs/ipv6.sh \
+	t/rs/demo.sh
 
 TESTS += t/rs/golden.sh $(RS_NET_TESTS)
 dist_check_SCRIPTS += t/rs/golden.sh $(RS_NET_TESTS)

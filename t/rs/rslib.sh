@@ -28,6 +28,13 @@
 # (host_conf) are both written from them, and the tests compute what each
 # member must receive from the same arrays (expect_routes), independently
 # of routeserver.
+#
+# A member may have an IPv6 address besides (or instead of) its IPv4 one:
+# its host then has a table t6_NAME, a static protocol s6_NAME and a
+# session NAME_6 too. Several route servers: RS_SERVERS names them (the
+# first runs in R, the others in R2, R3, ... on R's bridge, addressed by
+# RS_LOCAL), RS_NEIGH4/RS_NEIGH6 list the addresses every member peers
+# with (sessions NAME, NAME_r2, ...), rs_on K runs routeserver as server K.
 
 : "${ROUTESERVER:=$abs_top_builddir/routeserver/routeserver}"
 RS_ASN=64500

@@ -13,6 +13,7 @@ set -eu
 # shellcheck source=t/net/keepalive_lib.sh
 . "$(dirname "$0")/keepalive_lib.sh"
 need_root
+need_quiet
 need_cmd nft
 
 SECS=60

@@ -6,7 +6,10 @@ RS_NET_TESTS = \
 	t/rs/reject.sh \
 	t/rs/site.sh \
 	t/rs/live.sh \
-	t/rs/birdsock.sh
+	t/rs/birdsock.sh \
+	t/rs/dualrs.sh \
+	t/rs/ipv6.sh \
+	t/rs/demo.sh
 
 TESTS += t/rs/golden.sh $(RS_NET_TESTS)
 dist_check_SCRIPTS += t/rs/golden.sh $(RS_NET_TESTS)

@@ -28,6 +28,13 @@
 # (host_conf) are both written from them, and the tests compute what each
 # member must receive from the same arrays (expect_routes), independently
 # of routeserver.
+#
+# A member may have an IPv6 address besides (or instead of) its IPv4 one:
+# its host then has a table t6_NAME, a static protocol s6_NAME and a
+# session NAME_6 too. Several route servers: RS_SERVERS names them (the
+# first runs in R, the others in R2, R3, ... on R's bridge, addressed by
+# RS_LOCAL), RS_NEIGH4/RS_NEIGH6 list the addresses every member peers
+# with (sessions NAME, NAME_r2, ...), rs_on K runs routeserver as server K.
 
 : "${ROUTESERVER:=$abs_top_builddir/routeserver/routeserver}"
 RS_ASN=64500
@@ -45,6 +52,12 @@ declare -A M_EXTRA=()	# extra description lines, ";"-separated
 declare -A HOSTS=()	# host label -> 1
 declare -A BSOCK=()	# label -> BIRD control socket
 declare -A BPID=()	# label -> BIRD pid
+declare -A RS_LOCAL=()	# route-server name -> its addresses (default $RS_ADDR)
+RS_NEIGH4=("$RS_ADDR")	# the route servers each member peers with, IPv4
+RS_NEIGH6=("$RS_ADDR6")	# and IPv6 (a member peers over the families it has)
+RS_SERVERS=(rs1)	# route servers in the description: the first runs in
+			# namespace R, the others in R2, R3, ... (rs_server)
+declare -A RS_CONFF=()	# route server's label -> its BIRD configuration file
 
 need_rs() {
 	need_root
@@ -84,7 +97,7 @@ member_del() {
 
 # mesh_write FILE [RSNAMES...]: the mesh description from the arrays.
 mesh_write() {
-	local file=$1 m c o p r i=1
+	local file=$1 m c o p r a i=1
 	shift
 	{
 		echo "# $T_NAME: written by t/rs/rslib.sh"
@@ -92,7 +105,9 @@ mesh_write() {
 		for r in "${@:-rs1}"; do
 			echo "route-server $r {"
 			echo "	router-id 198.18.254.$i"
-			echo "	local $RS_ADDR"
+			for a in ${RS_LOCAL[$r]:-$RS_ADDR}; do
+				echo "	local $a"
+			done
 			echo "}"
 			i=$((i + 1))
 		done
@@ -106,7 +121,9 @@ mesh_write() {
 			echo "member $m {"
 			echo "	organization ${M_ORG[$m]}"
 			echo "	asn ${M_ASN[$m]}"
-			echo "	address ${M_ADDR[$m]}"
+			for a in ${M_ADDR[$m]}; do
+				echo "	address $a"
+			done
 			echo "	coi ${M_COIS[$m]}"
 			IFS=';' read -ra pp <<<"${M_PFX[$m]}"
 			for p in "${pp[@]}"; do
@@ -121,10 +138,68 @@ mesh_write() {
 	} >"$file"
 }
 
+# addr4 MEMBER / addr6 MEMBER: the member's address of that family, or
+# nothing. M_ADDR holds one or two addresses (IPv4 and/or IPv6).
+addr4() {
+	local a
+	for a in ${M_ADDR[$1]}; do
+		case $a in *:*) ;; *) echo "$a" ;; esac
+	done
+}
+
+addr6() {
+	local a
+	for a in ${M_ADDR[$1]}; do
+		case $a in *:*) echo "$a" ;; esac
+	done
+}
+
+# session MEMBER AF K: the name of MEMBER's BGP protocol on its host with
+# route server K (0, 1, ...) over address family AF (4 or 6): "m", "m_r2",
+# "m_6", "m_6r2", ...
+session() {
+	local s=$1
+	[ "$2" = 4 ] || s=${s}_6
+	if [ "$3" -gt 0 ] && [ "$2" = 4 ]; then
+		s=${s}_r$(($3 + 1))
+	elif [ "$3" -gt 0 ]; then
+		s=${s}r$(($3 + 1))
+	fi
+	echo "$s"
+}
+
+# host_statics MEMBER AF: the static routes of MEMBER of family AF.
+host_statics() {
+	local m=$1 af=$2 rt p tags nh t
+	for rt in ${M_ROUTES[$m]}; do
+		p=${rt%%=*}
+		case $p in
+		*:*) [ "$af" = 6 ] || continue ;;
+		*) [ "$af" = 4 ] || continue ;;
+		esac
+		tags=${rt#*=}
+		nh=
+		case $tags in *@*) nh=${tags#*@}; tags=${tags%@*} ;; esac
+		if [ -n "$nh" ]; then
+			printf '\troute %s via %s {' "$p" "$nh"
+		else
+			printf '\troute %s blackhole {' "$p"
+		fi
+		IFS=',' read -ra tt <<<"$tags"
+		for t in "${tt[@]}"; do
+			[ -z "$t" ] || printf ' bgp_large_community.add((%s, 1, %s));' \
+				"$RS_ASN" "${COI[$t]:-$t}"
+		done
+		printf ' };\n'
+	done
+}
+
 # host_conf HOST FILE [MEMBERS...]: BIRD configuration of a member host
-# holding the sessions of the given members (default: all on HOST).
+# holding the sessions of the given members (default: all on HOST). Per
+# member and family: a table (t_NAME, t6_NAME), a static protocol (s_NAME,
+# s6_NAME) and one session with each route server of RS_NEIGH4/RS_NEIGH6.
 host_conf() {
-	local host=$1 file=$2 m rt p tags nh t
+	local host=$1 file=$2 m a4 a6 rid k s i=0
 	shift 2
 	local list=("$@")
 	[ ${#list[@]} -gt 0 ] || for m in "${MEMBERS[@]}"; do
@@ -135,36 +210,46 @@ host_conf() {
 		echo "router id 198.18.253.${host#H};"
 		echo "protocol device { }"
 		for m in "${list[@]}"; do
-			echo "ipv4 table t_$m;"
-			echo "protocol static s_$m {"
-			echo "	ipv4 { table t_$m; };"
-			for rt in ${M_ROUTES[$m]}; do
-				p=${rt%%=*}
-				tags=${rt#*=}
-				nh=
-				case $tags in *@*) nh=${tags#*@}; tags=${tags%@*} ;; esac
-				if [ -n "$nh" ]; then
-					printf '\troute %s via %s {' "$p" "$nh"
-				else
-					printf '\troute %s blackhole {' "$p"
-				fi
-				IFS=',' read -ra tt <<<"$tags"
-				for t in "${tt[@]}"; do
-					[ -z "$t" ] || printf ' bgp_large_community.add((%s, 1, %s));' \
-						"$RS_ASN" "${COI[$t]:-$t}"
-				done
-				printf ' };\n'
-			done
-			echo "}"
+			i=$((i + 1))
+			a4=$(addr4 "$m")
+			a6=$(addr6 "$m")
 			# each member its own router id and interface
-			echo "protocol bgp $m {"
-			echo "	router id ${M_ADDR[$m]};"
-			echo "	local ${M_ADDR[$m]} as ${M_ASN[$m]};"
-			echo "	neighbor $RS_ADDR as $RS_ASN;"
-			echo "	interface \"${M_IF[$m]}\";"
-			echo "	connect retry time 1;"
-			echo "	ipv4 { table t_$m; import all; export where proto = \"s_$m\"; };"
+			rid=${a4:-198.18.252.$i}
+			if [ -n "$a4" ]; then
+				echo "ipv4 table t_$m;"
+				echo "protocol static s_$m {"
+				echo "	ipv4 { table t_$m; };"
+				host_statics "$m" 4
+				echo "}"
+				for k in "${!RS_NEIGH4[@]}"; do
+					s=$(session "$m" 4 "$k")
+					echo "protocol bgp $s {"
+					echo "	router id $rid;"
+					echo "	local $a4 as ${M_ASN[$m]};"
+					echo "	neighbor ${RS_NEIGH4[$k]} as $RS_ASN;"
+					echo "	interface \"${M_IF[$m]}\";"
+					echo "	connect retry time 1;"
+					echo "	ipv4 { table t_$m; import all; export where proto = \"s_$m\"; };"
+					echo "}"
+				done
+			fi
+			[ -n "$a6" ] || continue
+			echo "ipv6 table t6_$m;"
+			echo "protocol static s6_$m {"
+			echo "	ipv6 { table t6_$m; };"
+			host_statics "$m" 6
 			echo "}"
+			for k in "${!RS_NEIGH6[@]}"; do
+				s=$(session "$m" 6 "$k")
+				echo "protocol bgp $s {"
+				echo "	router id $rid;"
+				echo "	local $a6 as ${M_ASN[$m]};"
+				echo "	neighbor ${RS_NEIGH6[$k]} as $RS_ASN;"
+				echo "	interface \"${M_IF[$m]}\";"
+				echo "	connect retry time 1;"
+				echo "	ipv6 { table t6_$m; import all; export where proto = \"s6_$m\"; };"
+				echo "}"
+			done
 		done
 	} >"$file"
 }
@@ -205,32 +290,74 @@ rs_net() {
 # session by neighbor address and interface, so several members in one
 # BIRD, all peering with the same route server, need one interface each.
 rs_host() {
-	local host=$1 m i=0
+	local host=$1 m a i=0
 	ns_add "$host"
 	for m in "${MEMBERS[@]}"; do
 		[ "${M_HOST[$m]}" = "$host" ] || continue
 		M_IF[$m]=e$i
 		veth_pair R "v$host-$i" "$host" "e$i"
 		nq R ip link set "v$host-$i" master br0
-		nq "$host" ip addr add "${M_ADDR[$m]}/24" dev "e$i"
+		for a in ${M_ADDR[$m]}; do
+			case $a in
+			*:*) nq "$host" ip addr add "$a/64" dev "e$i" nodad ;;
+			*) nq "$host" ip addr add "$a/24" dev "e$i" ;;
+			esac
+		done
 		i=$((i + 1))
 	done
 }
 
-# rs_lab: the route server's namespace, every host, the description in
-# $T_TMP/mesh.conf, applied to the route server's BIRD (started on an
+# rs_label K: the namespace label of route server K (0, 1, ...).
+rs_label() {
+	if [ "$1" -eq 0 ]; then echo R; else echo "R$(($1 + 1))"; fi
+}
+
+# rs_server K: route server K > 0 in a namespace of its own on R's bridge,
+# with the addresses RS_LOCAL gives it.
+rs_server() {
+	local k=$1 l a
+	l=$(rs_label "$k")
+	ns_add "$l"
+	veth_pair R "v$l" "$l" e0
+	nq R ip link set "v$l" master br0
+	for a in ${RS_LOCAL[${RS_SERVERS[$k]}]}; do
+		case $a in
+		*:*) nq "$l" ip addr add "$a/64" dev e0 nodad ;;
+		*) nq "$l" ip addr add "$a/24" dev e0 ;;
+		esac
+	done
+}
+
+# rs_lab: the route servers' namespaces, every host, the description in
+# $T_TMP/mesh.conf, applied to each route server's BIRD (started on an
 # empty configuration first, as a fresh server is), and every host's BIRD.
 rs_lab() {
-	local h
+	local h k l a
 	rs_net
+	for k in "${!RS_SERVERS[@]}"; do
+		[ "$k" -eq 0 ] || rs_server "$k"
+	done
 	for h in $(printf '%s\n' "${!HOSTS[@]}" | sort); do
 		rs_host "$h"
 	done
 	RS_CONF=$T_TMP/rs-bird.conf
-	printf 'router id %s;\nprotocol device { }\n' "$RS_ADDR" >"$RS_CONF"
-	bird_start R "$RS_CONF"
-	mesh_write "$T_TMP/mesh.conf"
-	rs apply >/dev/null
+	for k in "${!RS_SERVERS[@]}"; do
+		l=$(rs_label "$k")
+		RS_CONFF[$l]=$T_TMP/rs-bird-$l.conf
+		[ "$k" -gt 0 ] || RS_CONFF[$l]=$RS_CONF
+		a=${RS_LOCAL[${RS_SERVERS[$k]}]:-$RS_ADDR}
+		printf 'router id %s;\nprotocol device { }\n' "${a%% *}" \
+			>"${RS_CONFF[$l]}"
+		bird_start "$l" "${RS_CONFF[$l]}"
+	done
+	mesh_write "$T_TMP/mesh.conf" "${RS_SERVERS[@]}"
+	if [ ${#RS_SERVERS[@]} -eq 1 ]; then
+		rs apply >/dev/null
+	else
+		for k in "${!RS_SERVERS[@]}"; do
+			rs_on "$k" apply >/dev/null
+		done
+	fi
 	for h in $(printf '%s\n' "${!HOSTS[@]}" | sort); do
 		host_conf "$h" "$T_TMP/bird-$h.conf"
 		bird_start "$h" "$T_TMP/bird-$h.conf"
@@ -244,18 +371,34 @@ rs() {
 		-o "$RS_CONF" "$@"
 }
 
-# sessions_up N: N member sessions of the route server are Established.
+# rs_on K ARGS...: routeserver as route server K, against its BIRD.
+rs_on() {
+	local k=$1 l
+	shift
+	l=$(rs_label "$k")
+	say '[%s] routeserver -r %s %s\n' "$l" "${RS_SERVERS[$k]}" "$*"
+	timeout 60 "$ROUTESERVER" -f "$T_TMP/mesh.conf" -r "${RS_SERVERS[$k]}" \
+		-s "${BSOCK[$l]}" -o "${RS_CONFF[$l]}" "$@"
+}
+
+# sessions_up N [LABEL]: N member sessions of the route server (in R, or
+# LABEL) are Established.
 sessions_up() {
 	local got
-	got=$(bc R show protocols | grep -c ' Established') || true
+	got=$(bc "${2:-R}" show protocols | grep -c ' Established') || true
 	[ "$got" -eq "$1" ]
 }
 
-# received MEMBER: the prefixes MEMBER's BIRD learned from the route server.
+# received MEMBER [K]: the prefixes MEMBER's BIRD learned from route
+# server K (default 0, the first), both families.
 received() {
-	local m=$1
-	bc "${M_HOST[$m]}" show route table "t_$m" protocol "$m" |
-		awk '/^[0-9]/ { print $1 }' | sort
+	local m=$1 k=${2:-0}
+	{
+		[ -z "$(addr4 "$m")" ] || bc "${M_HOST[$m]}" show route \
+			table "t_$m" protocol "$(session "$m" 4 "$k")"
+		[ -z "$(addr6 "$m")" ] || bc "${M_HOST[$m]}" show route \
+			table "t6_$m" protocol "$(session "$m" 6 "$k")"
+	} | awk '/^[0-9a-f]+[.:][0-9a-f.:]*\/[0-9]+ / { print $1 }' | sort
 }
 
 # received_via MEMBER PREFIX: the next hop MEMBER uses for PREFIX.
@@ -266,13 +409,20 @@ received_via() {
 
 # expect_routes MEMBER: computed from the arrays, independently of
 # routeserver: every route of every other member whose COI tags (or, if
-# untagged, the origin's "untagged coi" list) share a COI with MEMBER.
+# untagged, the origin's "untagged coi" list) share a COI with MEMBER, of
+# an address family MEMBER has a session for.
 expect_routes() {
-	local me=$1 m rt p tags t c
+	local me=$1 m rt p tags t c a4 a6
+	a4=$(addr4 "$me")
+	a6=$(addr6 "$me")
 	for m in "${MEMBERS[@]}"; do
 		[ "$m" != "$me" ] || continue
 		for rt in ${M_ROUTES[$m]}; do
 			p=${rt%%=*}
+			case $p in
+			*:*) [ -n "$a6" ] || continue ;;
+			*) [ -n "$a4" ] || continue ;;
+			esac
 			tags=${rt#*=}
 			tags=${tags%@*}
 			if [ -z "$tags" ]; then

@@ -68,8 +68,7 @@ struct live {
 	uint64_t		 rx_invalid;
 	struct log_rl		 rl;
 	struct lsock		*sock;		/* kernel data plane transport */
-	uint64_t		 rx_count;	/* the device's, last read */
-	ev_tstamp		 rx_count_t;	/* when; 0: not yet */
+	struct live_count	 rx_count;	/* the GRE device's */
 };
 
 static struct ev_loop	*live_loop;
@@ -238,24 +237,38 @@ live_send(struct live *l)
 }
 
 /*
- * Kernel data plane: reads the device's count of received packets; one
- * that grew since the last reading is proof of life as of that reading
- * (what live_rx() is for the userspace data plane).
+ * A reading `n` of a packet counter at `now`: returns the time as of which
+ * it proves life (that of the previous reading, when the count grew since:
+ * the packets came after it), or 0 when it proves nothing.
+ */
+double
+live_count_proof(struct live_count *c, uint64_t n, double now)
+{
+	double	then = c->t;
+
+	c->t = now;
+	if (n == c->n || then == 0) {
+		c->n = n;
+		return 0;
+	}
+	c->n = n;
+	return then;
+}
+
+/*
+ * Kernel data plane: reads the device's count of received packets, proof
+ * of life the way live_rx() is for the userspace data plane.
  */
 static void
 live_rx_count(struct live *l)
 {
 	uint64_t	n;
-	ev_tstamp	then = l->rx_count_t;
+	double		then;
 
 	if (l->sock == NULL || kdp_peer_rx_packets(l->peer, &n) == -1)
 		return;
-	l->rx_count_t = ev_now(live_loop);
-	if (n == l->rx_count || then == 0) {
-		l->rx_count = n;
+	if ((then = live_count_proof(&l->rx_count, n, ev_now(live_loop))) == 0)
 		return;
-	}
-	l->rx_count = n;
 	if (then > l->last_seen)
 		l->last_seen = then;
 	if (l->on)
@@ -385,7 +398,7 @@ live_sock_open(struct live *l)
 		return -1;
 	}
 	l->sport = lsock_sport(l->sock);
-	l->rx_count_t = 0;
+	memset(&l->rx_count, 0, sizeof(l->rx_count));
 	return 0;
 }
 

@@ -3,7 +3,8 @@
  * received datagram's TTL / hop limit is read from its control messages
  * and judged with its source (RFC 5881 5), and the real sockets on the
  * loopback device, where what the sending socket sends comes back to the
- * receiving one (the tunnel's two inner addresses are the same there).
+ * receiving one (the tunnel's two inner addresses are the same there);
+ * and data as proof of life from the GRE device's packet counter.
  */
 #include "config.h"
 
@@ -121,6 +122,68 @@ test_check(void **state)
 	ss.ss_family = AF_UNIX;
 	assert_int_equal(lsock_check((struct sockaddr *)&ss, sizeof(ss), 255,
 	    &peer6), LIVE_BAD_SRC);
+}
+
+/* --- the device's counter as proof of life ------------------------- */
+
+static void
+test_count_proof(void **state)
+{
+	struct live_count	c;
+
+	memset(&c, 0, sizeof(c));
+	/* the first reading proves nothing: no time to date the packets */
+	assert_true(live_count_proof(&c, 1000, 10.0) == 0);
+	assert_true(live_count_proof(&c, 1000, 10.1) == 0);
+	/* grown: life as of the reading before, never later */
+	assert_true(live_count_proof(&c, 1003, 10.2) == 10.1);
+	assert_true(live_count_proof(&c, 1003, 10.3) == 0);
+	assert_true(live_count_proof(&c, 1004, 10.9) == 10.3);
+	/* any change counts (a device's counter does not go back) */
+	assert_true(live_count_proof(&c, 5, 11.0) == 10.9);
+}
+
+/* An Up session kept up by counted data, and a Down one left down. */
+static void
+test_count_session(void **state)
+{
+	struct bfd_session	s;
+	struct bfd_ctl		c;
+	struct live_count	cnt;
+	double			d, t;
+
+	memset(&c, 0, sizeof(c));
+	c.version = BFD_VERSION;
+	c.state = BFD_INIT;
+	c.detect_mult = 3;
+	c.length = BFD_PKT_LEN;
+	c.my_discr = 7;
+	c.your_discr = 1;
+	c.desired_min_tx = c.required_min_rx = 100000;
+	bfd_init(&s, 1, 100000, 3, 0.0);
+	assert_int_equal(bfd_input(&s, &c, 0.0), BFD_OK);
+	assert_int_equal(s.state, BFD_UP);
+	d = (double)bfd_detect_time(&s) / 1e6;
+	assert_true(d > 0.2);
+	/* the last keepalive at 0; readings with each one sent */
+	memset(&cnt, 0, sizeof(cnt));
+	assert_true(live_count_proof(&cnt, 50, 0.05) == 0);
+	assert_true(live_count_proof(&cnt, 50, 0.15) == 0);
+	/* at the detection time the count has grown: proof as of 0.15 */
+	t = live_count_proof(&cnt, 52, d);
+	assert_true(t == 0.15);
+	bfd_refresh(&s, t);
+	assert_false(bfd_expired(&s, d));
+	assert_true(bfd_deadline(&s) == 0.15 + d);
+	/* no more data: down exactly one detection time after that */
+	assert_true(live_count_proof(&cnt, 52, 0.15 + d) == 0);
+	assert_true(bfd_expired(&s, 0.15 + d));
+	assert_int_equal(s.state, BFD_DOWN);
+	/* data never brings a session up */
+	t = live_count_proof(&cnt, 60, 0.2 + d);
+	assert_true(t == 0.15 + d);
+	bfd_refresh(&s, t);
+	assert_int_equal(s.state, BFD_DOWN);
 }
 
 /* --- the real sockets on lo ------------------------------------------ */
@@ -279,6 +342,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_msg_ttl),
 		cmocka_unit_test(test_check),
+		cmocka_unit_test(test_count_proof),
+		cmocka_unit_test(test_count_session),
 		cmocka_unit_test(test_loopback4),
 		cmocka_unit_test(test_loopback6),
 		cmocka_unit_test(test_open_bad),

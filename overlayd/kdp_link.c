@@ -38,6 +38,21 @@ kdp_rt(void)
 	return 0;
 }
 
+/* A link request of `type` for the device `ifname`, in `buf`. */
+static struct nlmsghdr *
+kdp_link_msg(char *buf, uint16_t type, const char *ifname)
+{
+	struct nlmsghdr		*nlh;
+	struct ifinfomsg	*ifm;
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
+	return nlh;
+}
+
 static void
 kdp_put_addr(struct nlmsghdr *nlh, uint16_t type, const struct addr *a)
 {
@@ -57,7 +72,6 @@ kdp_link_create(const struct peer *p, unsigned int mtu)
 {
 	char			 buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr		*nlh;
-	struct ifinfomsg	*ifm;
 	struct nlattr		*info, *data;
 	bool			 v4 = p->conf.local.af == AF_INET;
 
@@ -69,12 +83,8 @@ kdp_link_create(const struct peer *p, unsigned int mtu)
 		if (kdp_link_delete(p->ifname) == -1)
 			return -1;
 	}
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh = kdp_link_msg(buf, RTM_NEWLINK, p->ifname);
 	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, p->ifname);
 	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
 	mnl_attr_put_u8(nlh, IFLA_LINKMODE, IF_LINK_MODE_DORMANT);
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
@@ -104,15 +114,10 @@ kdp_link_delete(const char *ifname)
 {
 	char			 buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr		*nlh;
-	struct ifinfomsg	*ifm;
 
 	if (kdp_rt() == -1)
 		return -1;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_DELLINK;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
+	nlh = kdp_link_msg(buf, RTM_DELLINK, ifname);
 	if (kdp_nl_talk(rt, nlh, NULL, NULL) == -1 && errno != ENODEV)
 		return -1;
 	return 0;
@@ -123,15 +128,10 @@ kdp_link_oper(const char *ifname, bool up)
 {
 	char			 buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr		*nlh;
-	struct ifinfomsg	*ifm;
 
 	if (kdp_rt() == -1)
 		return -1;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWLINK;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
+	nlh = kdp_link_msg(buf, RTM_NEWLINK, ifname);
 	mnl_attr_put_u8(nlh, IFLA_OPERSTATE, up ? IF_OPER_UP : IF_OPER_DORMANT);
 	return kdp_nl_talk(rt, nlh, NULL, NULL);
 }
@@ -164,15 +164,10 @@ kdp_link_stats(const char *ifname, struct dp_stats *st)
 {
 	char			 buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr		*nlh;
-	struct ifinfomsg	*ifm;
 
 	if (kdp_rt() == -1)
 		return -1;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETLINK;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
+	nlh = kdp_link_msg(buf, RTM_GETLINK, ifname);
 	return kdp_nl_talk(rt, nlh, kdp_link_stats_cb, st);
 }
 

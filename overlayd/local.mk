@@ -31,7 +31,7 @@ overlayd_liboverlay_a_SOURCES += \
 	overlayd/ike_pld.c overlayd/ike_build.c \
 	overlayd/ike_crypto.c overlayd/ike_crypto.h \
 	overlayd/ike_dh.c overlayd/ike_sig.c
-EXTRA_DIST += doc/ike.md
+EXTRA_DIST += doc/ike.md doc/interfaces.md
 
 OVL_LIBS = overlayd/liboverlay.a lib/libbird.a $(OPENSSL_LIBS) $(LIBEV_LIBS) \
 	$(JANSSON_LIBS) $(LIBMNL_LIBS) $(CAPNG_LIBS)

@@ -36,8 +36,8 @@ talk() {
 
 alive() {
 	daemon_alive A || fail "overlayd died"
-	timeout 2 "$OVERLAYCTL" -s "${SOCK[A]}" show tunnels >/dev/null ||
-		fail "show tunnels does not answer within 2s"
+	timeout 10 "$OVERLAYCTL" -s "${SOCK[A]}" show tunnels >/dev/null ||
+		fail "show tunnels does not answer within 10s"
 }
 
 nfds() {

@@ -303,6 +303,16 @@ status_get() {
 }
 
 # proto_since NAME: the route server's "since" of protocol NAME.
+# last_reconf: when BIRD last took a configuration ("show status").
+last_reconf() {
+	bc R show status | sed -n 's/^Last reconfiguration on //p'
+}
+
+# bird_settled: BIRD has finished taking its last configuration.
+bird_settled() {
+	bc R show status | grep -q '^Daemon is up and running'
+}
+
 proto_since() {
 	bc R show protocols "$1" | awk -v p="$1" '$1 == p { print $5, $6 }'
 }

@@ -609,8 +609,8 @@ live_state_str(const struct peer *p)
 {
 	const struct live	*l = p->live;
 
-	if (l == NULL || !l->on)
-		return "off";
+	if (l == NULL || !l->on)	/* down: sockets failed to open */
+		return p->conf.ka.on ? "down" : "off";
 	if (l->up)
 		return "up";
 	if (l->alive)

@@ -9,3 +9,5 @@ dist_noinst_SCRIPTS += bench/keepalive-loss
 # bench/failover [-n CUTS] [-i MS] [-m MULT]: time from a member's underlay
 # cut to its prefix leaving the other members' kernel tables (BIRD lab).
 dist_noinst_SCRIPTS += bench/failover
+# bench/strongswan.sh: charon per namespace, sourced by throughput and ike.
+dist_noinst_DATA += bench/strongswan.sh

@@ -37,6 +37,11 @@ sw_pki() {
 	local dir=$1 n
 	shift
 	mkdir -p "$dir"
+	# only the plugins pki needs (the tpm plugin complains when loaded)
+	printf 'pki {\n\tload = random openssl pem pkcs1 pkcs8 x509 pubkey\n}\n' \
+		>"$dir/strongswan.conf"
+	local STRONGSWAN_CONF="$dir/strongswan.conf"
+	export STRONGSWAN_CONF
 	(umask 077 && pki --gen --type ecdsa --size 256 --outform pem \
 		>"$dir/ca.key")
 	pki --self --ca --lifetime 30 --in "$dir/ca.key" --type ecdsa \

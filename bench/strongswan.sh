@@ -12,6 +12,7 @@
 
 SW_CHARON=/usr/lib/ipsec/charon
 declare -A SW_DIR=()	# label -> instance directory
+declare -A SW_PID=()	# label -> charon pid
 
 # sw_missing: what of strongSwan is not installed, or nothing.
 sw_missing() {
@@ -123,7 +124,6 @@ sw_start() {
 	SW_PID[$label]=$BG_PID
 	wait_for 10 sw_ctl "$label" --stats
 }
-declare -A SW_PID=()
 
 # sw_ctl LABEL ARGS...: swanctl against LABEL's charon.
 sw_ctl() {

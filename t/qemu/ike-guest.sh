@@ -140,6 +140,22 @@ counters counters
 swanctl --list-sas --raw >/share/sas.raw
 signal guest-pinged
 
+# --- deletes both ways ---------------------------------------------------------------------
+# charon deletes c2 (and waits for overlayd's answer); overlayd, stopped,
+# deletes c1: charon must remove it and the kernel its states.
+await host-counted 300
+run swanctl --terminate --ike c2 --timeout 60
+signal c2-deleted
+await overlayd-stopped 300
+c1_gone() {
+	! swanctl --list-sas --ike c1 | grep -q ESTABLISHED &&
+		[ -z "$($IP xfrm state)" ]
+}
+gpoll 60 c1_gone || gfail "c1: charon kept the SAs after overlayd's DELETE"
+say "c1: deleted by overlayd, no XFRM state left"
+$IP xfrm policy | grep -q 'proto 47' || say "charon's GRE policies are gone too"
+signal guest-deleted
+
 await host-done 300
 kill "$charon_pid"
 exit 0

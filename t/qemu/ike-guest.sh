@@ -5,7 +5,8 @@
 #
 # /share holds, from the host: root.crt, acme.crt (CA certificates),
 # ng.crt and ng.key (this node), "tunnels" (one line per tunnel: number,
-# host outer, guest outer, host inner, guest inner, MTU).
+# host outer, guest outer, host inner, guest inner, MTU, charon's DH
+# groups).
 . /share/guest.sh
 
 SS=/tmp/ss
@@ -25,11 +26,11 @@ counters() {
 }
 
 # --- the network ---------------------------------------------------------------
-while read -r i h g hi gi mtu; do
+while read -r i h g hi gi mtu groups; do
 	run $IP addr add "$g/24" dev eth0
 done </share/tunnels
 run $IP link set eth0 up
-while read -r i h g hi gi mtu; do
+while read -r i h g hi gi mtu groups; do
 	run $IP route add "$h/32" dev eth0 src "$g"
 	run $IP link add "gre$i" type gre local "$g" remote "$h" ttl 64
 	run $IP link set "gre$i" mtu "$mtu" up
@@ -74,13 +75,13 @@ EOF
 # each setting on its own line (one-line blocks are mis-parsed)
 {
 	echo "connections {"
-	while read -r i h g hi gi mtu; do
+	while read -r i h g hi gi mtu groups; do
 		cat <<EOF
 	c$i {
 		version = 2
 		local_addrs = $g
 		remote_addrs = $h
-		proposals = aes256gcm16-prfsha256-curve25519-ecp256
+		proposals = aes256gcm16-prfsha256-$groups
 		unique = never
 		# With MOBIKE charon moves to UDP 4500 at IKE_AUTH even
 		# without a NAT (RFC 7296 2.23 allows it); overlayd's IKE
@@ -133,7 +134,7 @@ signal sas-up
 
 # --- pings --------------------------------------------------------------------------------
 await host-pinged 300
-while read -r i h g hi gi mtu; do
+while read -r i h g hi gi mtu groups; do
 	run ping -c 5 -W 2 -s 200 "$hi"
 done </share/tunnels
 counters counters

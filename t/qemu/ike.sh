@@ -4,12 +4,14 @@
 #
 # Two tunnels, each GRE over ESP in transport mode with selectors for IP
 # protocol 47 between the outer addresses, AES-GCM-16-256 with ESN, the
-# IKE SA aes256gcm16-prfsha256-curve25519 (overlayd's defaults):
+# IKE SA AES-GCM-16-256 with PRF_HMAC_SHA2_256 (overlayd's defaults):
 #
-#	tunnel	initiator	host (overlayd)	guest (charon)
-#	c1	overlayd	198.51.100.11	198.51.100.12
-#	c2	charon		198.51.100.21	198.51.100.22
+#	tunnel	initiator host (overlayd) guest (charon)  charon's groups
+#	c1	overlayd  198.51.100.11	  198.51.100.12	  ecp256
+#	c2	charon	  198.51.100.21	  198.51.100.22	  curve25519 ecp256
 #
+# On c1 overlayd's first KE (Curve25519) gets INVALID_KE_PAYLOAD and it
+# tries again with ECP-256; on c2 overlayd takes charon's Curve25519.
 # Certificates from coimesh-pki: the mesh root, organization acme (COIs
 # red, blue), node nh (overlayd, COI red) and node ng (charon, COI red).
 # Checked: both IKE SAs and CHILD_SAs come up with the right roles and
@@ -51,6 +53,7 @@ for p in $PLUGINS; do
 done
 
 TUNNELS="1 2"
+declare -A CHARON_GROUPS=([1]=ecp256 [2]=curve25519-ecp256) DH=([1]=ecp256 [2]=curve25519)
 PINGS=5
 share=$T_TMP/share
 mkdir -p "$share"
@@ -121,7 +124,7 @@ done
 start_overlayd H "$T_TMP/H.conf"
 for i in $TUNNELS; do
 	wait_for 5 link_exists H "ovl-c$i"
-	echo "$i $(h4 "$i") $(g4 "$i") $(hi4 "$i") $(gi4 "$i") $(tun_get H "c$i" .mtu)"
+	echo "$i $(h4 "$i") $(g4 "$i") $(hi4 "$i") $(gi4 "$i") $(tun_get H "c$i" .mtu) ${CHARON_GROUPS[$i]}"
 done >"$share/tunnels"
 cat "$share/tunnels"
 
@@ -144,7 +147,7 @@ for i in $TUNNELS; do
 	[ "$(ike_get "c$i" .peer_id)" = "CN=ng,O=acme" ] || fail "c$i: peer id"
 	[ "$(ike_get "c$i" .shared_coi)" = red ] || fail "c$i: shared COI"
 	[ "$(ike_get "c$i" '"\(.encryption) \(.prf) \(.dh)"')" = \
-	    "aes-gcm-256 hmac-sha2-256 curve25519" ] || fail "c$i: IKE algorithms"
+	    "aes-gcm-256 hmac-sha2-256 ${DH[$i]}" ] || fail "c$i: IKE algorithms"
 	[ "$(ike_get "c$i" '.child | "\(.mode) \(.encryption) \(.esn)"')" = \
 	    "transport aes-gcm-256 true" ] || fail "c$i: CHILD_SA algorithms"
 done
@@ -206,3 +209,5 @@ signal_guest host-done
 vm_finish
 echo "--- charon's log"
 cat "$share/charon.log"
+grep -q "DH group CURVE_25519 unacceptable, requesting ECP_256" \
+	"$share/charon.log" || fail "c1: charon did not ask for ECP-256"

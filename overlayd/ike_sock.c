@@ -151,6 +151,8 @@ ike_sock_open(void)
 	}
 	if (ike_socks[1].fd == -1 && ike_sock_open1(&ike_socks[1],
 	    AF_INET6) == -1) {
+		if (errno == EAFNOSUPPORT)	/* a host without IPv6 */
+			return 0;
 		ike_sock_warn("IPv6");
 		return -1;
 	}

@@ -318,6 +318,23 @@ kdp_peer_stats(struct peer *p)
 	}
 }
 
+/* The device's count of received packets alone: keepalives read it. */
+int
+kdp_peer_rx_packets(const struct peer *p, uint64_t *n)
+{
+	struct dp_stats	st;
+
+	if (p->kdp == NULL || !p->kdp->link) {
+		errno = ENODEV;
+		return -1;
+	}
+	memset(&st, 0, sizeof(st));
+	if (kdp_link_stats(p->ifname, &st) == -1)
+		return -1;
+	*n = st.rx_packets;
+	return 0;
+}
+
 void
 kdp_close(void)
 {

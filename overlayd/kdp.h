@@ -39,6 +39,7 @@ bool		 kdp_peer_has_sas(const struct peer *);
 int		 kdp_peer_spi(const struct peer *, enum sa_dir, uint32_t *);
 void		 kdp_peer_set_up(struct peer *, bool);
 void		 kdp_peer_stats(struct peer *);
+int		 kdp_peer_rx_packets(const struct peer *, uint64_t *);
 void		 kdp_close(void);
 
 /* kdp_nl.c: one request, one answer, over a libmnl socket */

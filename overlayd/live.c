@@ -19,6 +19,17 @@
  * is not brought up by data, and the peer's Down or AdminDown takes it down
  * at once.
  *
+ * On the kernel data plane (p->kdp) the kernel carries inner packets, so
+ * the session runs over UDP sockets bound to the GRE device and the inner
+ * address instead (live_sock.c): the same packets on the wire, checked
+ * the same way. Data as proof of life there comes from the device's
+ * counter of received packets (which counts only what passed the XFRM
+ * policy): it is read with each periodic keepalive sent and when the
+ * detection timer expires, and a count that grew since the last reading
+ * refreshes the session as of that reading: never later than the packet
+ * came, so data keeps a session up (with up to one transmit interval less
+ * slack than on the userspace data plane) but never delays detection.
+ *
  * Hold-down: when the session comes Up again after having been up before,
  * the tunnel stays down until the session has stayed Up for the hold-down
  * time; a loss during the hold-down starts it over. A tunnel coming up the
@@ -33,7 +44,9 @@
 #include "bfd.h"
 #include "buf.h"
 #include "dp.h"
+#include "kdp.h"
 #include "live.h"
+#include "live_sock.h"
 #include "log.h"
 #include "peer.h"
 
@@ -54,6 +67,8 @@ struct live {
 	ev_tstamp		 last_seen;	/* 0: never */
 	uint64_t		 rx_invalid;
 	struct log_rl		 rl;
+	struct lsock		*sock;		/* kernel data plane transport */
+	struct live_count	 rx_count;	/* the GRE device's */
 };
 
 static struct ev_loop	*live_loop;
@@ -61,6 +76,8 @@ static struct ev_loop	*live_loop;
 static void	live_tx_cb(struct ev_loop *, ev_timer *, int);
 static void	live_detect_cb(struct ev_loop *, ev_timer *, int);
 static void	live_hold_cb(struct ev_loop *, ev_timer *, int);
+static void	live_sock_input(void *, enum live_udp, const uint8_t *,
+		    size_t);
 
 void
 live_init(struct ev_loop *loop)
@@ -203,14 +220,59 @@ live_send(struct live *l)
 	uint8_t		bfd[BFD_PKT_LEN], pkt[LIVE_PKT_MAX];
 	size_t		len;
 
-	if (l->peer->sa_out == NULL)
-		return;		/* fail closed: nothing leaves without an SA */
+	/* fail closed: nothing leaves without an SA */
+	if (l->sock != NULL ? !dp_peer_has_sas(l->peer) :
+	    l->peer->sa_out == NULL)
+		return;
 	bfd_output(&l->bfd, &c);
 	bfd_build(&c, bfd);
+	if (l->sock != NULL) {
+		(void)lsock_send(l->sock, bfd, sizeof(bfd));
+		return;
+	}
 	len = live_encap(&l->local, &l->remote, l->sport, bfd, sizeof(bfd),
 	    pkt, sizeof(pkt));
 	if (len > 0)
 		dp_send_inner(l->peer, pkt, len);
+}
+
+/*
+ * A reading `n` of a packet counter at `now`: returns the time as of which
+ * it proves life (that of the previous reading, when the count grew since:
+ * the packets came after it), or 0 when it proves nothing.
+ */
+double
+live_count_proof(struct live_count *c, uint64_t n, double now)
+{
+	double	then = c->t;
+
+	c->t = now;
+	if (n == c->n || then == 0) {
+		c->n = n;
+		return 0;
+	}
+	c->n = n;
+	return then;
+}
+
+/*
+ * Kernel data plane: reads the device's count of received packets, proof
+ * of life the way live_rx() is for the userspace data plane.
+ */
+static void
+live_rx_count(struct live *l)
+{
+	uint64_t	n;
+	double		then;
+
+	if (l->sock == NULL || kdp_peer_rx_packets(l->peer, &n) == -1)
+		return;
+	if ((then = live_count_proof(&l->rx_count, n, ev_now(live_loop))) == 0)
+		return;
+	if (then > l->last_seen)
+		l->last_seen = then;
+	if (l->on)
+		bfd_refresh(&l->bfd, then);
 }
 
 /* Sends now and schedules the next periodic packet (6.8.7). */
@@ -224,6 +286,7 @@ live_send_periodic(struct live *l)
 		return;
 	if ((iv = bfd_tx_interval(&l->bfd)) == 0)
 		return;		/* the peer asked for nothing */
+	live_rx_count(l);
 	live_send(l);
 	iv = bfd_jitter(iv, l->bfd.detect_mult, arc4random());
 	ev_timer_set(&l->tx_ev, (ev_tstamp)iv / 1e6, 0.);
@@ -309,6 +372,7 @@ live_detect_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	struct live	*l = w->data;
 	enum bfd_state	 old = l->bfd.state;
 
+	live_rx_count(l);	/* data through a kernel tunnel */
 	if (bfd_expired(&l->bfd, ev_now(loop))) {
 		live_changed(l, old);
 		live_send_periodic(l);
@@ -317,7 +381,28 @@ live_detect_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	live_detect_arm(l);	/* refreshed meanwhile */
 }
 
-static void
+/* The kernel data plane's transport: sockets on the GRE device. */
+static int
+live_sock_open(struct live *l)
+{
+	char	a[ADDR_STRLEN];
+
+	if (l->peer->kdp == NULL)
+		return 0;
+	l->sock = lsock_open(live_loop, l->peer->ifname, &l->local,
+	    &l->remote, live_sock_input, l);
+	if (l->sock == NULL) {
+		log_warn("tunnel %s: keepalive sockets on %s %s",
+		    l->peer->conf.name, l->peer->ifname,
+		    addr_fmt(&l->local, a, sizeof(a)));
+		return -1;
+	}
+	l->sport = lsock_sport(l->sock);
+	memset(&l->rx_count, 0, sizeof(l->rx_count));
+	return 0;
+}
+
+static int
 live_session_start(struct live *l)
 {
 	const struct ka_conf	*ka = &l->peer->conf.ka;
@@ -327,11 +412,14 @@ live_session_start(struct live *l)
 		;
 	l->sport = (uint16_t)(BFD_SPORT_MIN + arc4random_uniform(16384));
 	(void)conf_peer_ka_addrs(&l->peer->conf, &l->local, &l->remote);
+	if (live_sock_open(l) == -1)
+		return -1;
 	bfd_init(&l->bfd, discr, ka->interval * 1000,
 	    (uint8_t)ka->multiplier, ev_now(live_loop));
 	l->on = true;
 	l->alive = l->up = false;
 	live_send_periodic(l);
+	return 0;
 }
 
 /* AdminDown to the peer (6.8.16), then silence. */
@@ -345,6 +433,8 @@ live_session_stop(struct live *l)
 	ev_timer_stop(live_loop, &l->tx_ev);
 	ev_timer_stop(live_loop, &l->detect_ev);
 	ev_timer_stop(live_loop, &l->hold_ev);
+	lsock_close(l->sock);
+	l->sock = NULL;
 	l->on = l->alive = l->up = false;
 }
 
@@ -361,8 +451,10 @@ live_start(struct peer *p)
 	ev_init(&l->hold_ev, live_hold_cb);
 	l->tx_ev.data = l->detect_ev.data = l->hold_ev.data = l;
 	p->live = l;
-	if (p->conf.ka.on)
-		live_session_start(l);
+	if (p->conf.ka.on && live_session_start(l) == -1) {
+		live_stop(p);
+		return -1;
+	}
 	return 0;
 }
 
@@ -390,8 +482,9 @@ live_reconf(struct peer *p, const struct peer_conf *pc)
 	log_info("tunnel %s: keepalive settings changed", p->conf.name);
 	if (!pc->ka.on)
 		live_session_stop(l);
-	else if (!old.on)
-		live_session_start(l);
+	else if (!old.on && live_session_start(l) == -1)
+		log_warnx("tunnel %s: keepalives failed to start: the tunnel "
+		    "stays down", p->conf.name);
 	else {
 		/* new timers go out with a Poll Sequence (6.8.3) */
 		bfd_set_timers(&l->bfd, pc->ka.interval * 1000,
@@ -456,19 +549,11 @@ live_bfd_input(struct live *l, const uint8_t *data, size_t len)
 	live_detect_arm(l);
 }
 
-/* True when the packet was a keepalive for us (taken, valid or not). */
-bool
-live_input(struct peer *p, const uint8_t *data, size_t len,
-    const struct ip_info *ip)
+/* A keepalive judged by either transport; false: not one. */
+static bool
+live_take(struct live *l, enum live_udp r, const uint8_t *bfd, size_t len)
 {
-	struct live	*l = p->live;
-	const uint8_t	*bfd;
-	size_t		 bfdlen;
-
-	if (l == NULL || !l->on)
-		return false;
-	switch (live_decap(data, len, ip, &l->local, &l->remote, &bfd,
-	    &bfdlen)) {
+	switch (r) {
 	case LIVE_NOT_BFD:
 		return false;
 	case LIVE_BAD_TTL:
@@ -483,8 +568,38 @@ live_input(struct peer *p, const uint8_t *data, size_t len,
 	case LIVE_BFD:
 		break;
 	}
-	live_bfd_input(l, bfd, bfdlen);
+	live_bfd_input(l, bfd, len);
 	return true;
+}
+
+/* True when the packet was a keepalive for us (taken, valid or not). */
+bool
+live_input(struct peer *p, const uint8_t *data, size_t len,
+    const struct ip_info *ip)
+{
+	struct live	*l = p->live;
+	const uint8_t	*bfd = NULL;
+	size_t		 bfdlen = 0;
+	enum live_udp	 r;
+
+	if (l == NULL || !l->on)
+		return false;
+	r = live_decap(data, len, ip, &l->local, &l->remote, &bfd, &bfdlen);
+	return live_take(l, r, bfd, bfdlen);
+}
+
+/*
+ * From the kernel data plane's receive socket: bound to the GRE device,
+ * so whatever arrives passed the XFRM policy and proves life.
+ */
+static void
+live_sock_input(void *arg, enum live_udp r, const uint8_t *data, size_t len)
+{
+	struct live	*l = arg;
+
+	live_rx(l->peer);
+	if (l->on)
+		(void)live_take(l, r, data, len);
 }
 
 /* --- status --------------------------------------------------------- */
@@ -494,8 +609,8 @@ live_state_str(const struct peer *p)
 {
 	const struct live	*l = p->live;
 
-	if (l == NULL || !l->on)
-		return "off";
+	if (l == NULL || !l->on)	/* down: sockets failed to open */
+		return p->conf.ka.on ? "down" : "off";
 	if (l->up)
 		return "up";
 	if (l->alive)

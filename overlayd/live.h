@@ -43,6 +43,13 @@ enum live_udp {
 	LIVE_BAD_SRC,
 	LIVE_BAD_UDP,		/* length or checksum */
 };
+/* Data as proof of life from a packet counter (the kernel data plane). */
+struct live_count {
+	uint64_t	n;		/* the last reading */
+	double		t;		/* its time; 0: none yet */
+};
+double	live_count_proof(struct live_count *, uint64_t, double now);
+
 enum live_udp live_decap(const uint8_t *, size_t, const struct ip_info *,
 	    const struct addr *local, const struct addr *remote,
 	    const uint8_t **bfd, size_t *bfdlen);

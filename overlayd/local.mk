@@ -15,6 +15,7 @@ overlayd_liboverlay_a_SOURCES = \
 	overlayd/kdp_nl.c overlayd/kdp_xfrm.c \
 	overlayd/ip.c overlayd/ip.h \
 	overlayd/live.c overlayd/live.h \
+	overlayd/live_sock.c overlayd/live_sock.h \
 	overlayd/log.c overlayd/log.h \
 	overlayd/nl.c overlayd/nl.h \
 	overlayd/parse.y \

@@ -8,7 +8,6 @@
 #  - overlayd on M2 is killed with SIGKILL: the same, seen from M1 and M3.
 #    Restarted (with fresh SAs, as IKE would make): it reads BIRD's
 #    state, converges, and M2 is back.
-# Needs overlayd with keepalives; skips with the reason otherwise.
 set -eu
 # shellcheck source=t/lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -17,12 +16,8 @@ set -eu
 need_root
 need_bird
 need_cmd ping
-need_keepalive
 
-lab_net
-lab_conf "interval 100ms multiplier 3 holddown 1s"
-lab_start
-lab_wait_converged 30
+lab_up "interval 100ms multiplier 3 holddown 1s"
 wait_for 10 site_ping 1 2
 
 log "M1's underlay is cut"

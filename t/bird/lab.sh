@@ -56,30 +56,12 @@ need_bird() {
 		skip "BIRD 2 is not installed (scripts/deps test)"
 }
 
-# overlayd_has_keepalive: this overlayd knows keepalives and point-to-point
-# addresses (the "ka" work); the tests of withdrawal on failure need them.
-overlayd_has_keepalive() {
-	local f
-	f="$(tmpdir)/ka-probe.conf"
-	cat >"$f" <<-EOF
-	keepalive interval 100ms multiplier 3 holddown 1s
-	peer "x" {
-		local 198.51.100.1
-		remote 198.51.100.2
-		address 198.18.0.1/32 peer 198.18.0.2
-		sa in spi 0x1001 aes-gcm-128 key 0x00112233445566778899aabbccddeeff01020304
-		sa out spi 0x1002 aes-gcm-128 key 0x00112233445566778899aabbccddeeff01020304
-	}
-	EOF
-	chmod 0600 "$f"
-	"$OVERLAYD" -n -f "$f" >/dev/null 2>&1
-}
-
-need_keepalive() {
-	overlayd_has_keepalive ||
-		skip "overlayd has no keepalives yet (overlayd -n rejects" \
-			"\"keepalive\" and \"address ... peer\"): withdrawal on" \
-			"a dead tunnel needs them"
+# lab_up KEEPALIVE: the lab, configured, running and converged.
+lab_up() {
+	lab_net
+	lab_conf "$1"
+	lab_start
+	lab_wait_converged 30
 }
 
 # lab_net: namespaces, underlay veths, site addresses, forwarding on H.

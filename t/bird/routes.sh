@@ -15,14 +15,7 @@ need_root
 need_bird
 need_cmd ping
 
-ka=
-if overlayd_has_keepalive; then
-	ka="interval 100ms multiplier 3 holddown 1s"
-fi
-lab_net
-lab_conf "$ka"
-lab_start
-lab_wait_converged 30
+lab_up "interval 100ms multiplier 3 holddown 1s"
 
 log "every member reaches every other site through the hub"
 for i in $LAB_MEMBERS; do

@@ -41,6 +41,42 @@ is_up() {
 	[ "$(field "$1" "$2" .state)" = up ]
 }
 
+# liveness_is NS TUNNEL STATE: keepalive liveness (off|down|init|holddown|up)
+liveness_is() {
+	[ "$(field "$1" "$2" .liveness)" = "$3" ]
+}
+
+# operstate NS DEV: the kernel's operational state of DEV, what BIRD sees
+# (one process: polls spawn many, and processes are dear under TCG)
+operstate() {
+	if [ "$1" = G ]; then
+		_l=$($IP -o link show "$2" 2>/dev/null)
+	else
+		_l=$($IP -n "$1" -o link show "$2" 2>/dev/null)
+	fi
+	case "$_l" in
+	*" state UP "*) echo up ;;
+	*" state DORMANT "*) echo dormant ;;
+	*) echo other ;;
+	esac
+}
+
+# ka_up NS TUNNEL: keepalives up on both ends, the tunnel and its device up.
+# Polled as one condition: under TCG on a busy host, 300 ms detection may
+# miss a beat and flap between two separate checks.
+ka_up() {
+	_j=$(overlayctl -s "/run/$1.sock" --json show tunnels) || return 1
+	echo "$_j" | jq -e --arg t "$2" '.tunnels[] | select(.name == $t) |
+		.liveness == "up" and .state == "up" and .bfd.state == "up" and
+		.bfd.remote_state == "up"' >/dev/null || return 1
+	[ "$(operstate "$1" "ovl-$2")" = up ]
+}
+
+# count NS PATTERN: lines of NS's overlayd log with PATTERN
+count() {
+	grep -c "$2" "/tmp/overlayd-$1.log"
+}
+
 pings() {
 	nsx "$1" ping -c 1 -W 1 "$2"
 }
@@ -82,6 +118,14 @@ run nsx A $IP addr add 203.0.113.1/24 dev ul0
 run nsx B $IP addr add 203.0.113.2/24 dev ul0
 run nsx A $IP addr add 2001:db8:203::1/64 dev ul0 nodad
 run nsx B $IP addr add 2001:db8:203::2/64 dev ul0 nodad
+# ul1: ab3's own underlay, cut to test its keepalives
+run $IP link add ul1 netns A type veth peer name ul1 netns B
+run nsx A $IP link set ul1 up
+run nsx B $IP link set ul1 up
+run nsx A $IP addr add 198.51.100.101/24 dev ul1
+run nsx B $IP addr add 198.51.100.102/24 dev ul1
+run $IP addr add 198.51.100.32/24 dev eth0
+run $IP route add 198.51.100.31/32 dev eth0 src 198.51.100.32
 
 start A
 start B
@@ -134,12 +178,70 @@ done
 [ "$(field A ab2 .rx_bytes)" -gt 262144 ] || gfail "A: ab2 rx_bytes below the data received"
 [ "$(field A ab1 .spi_in)" = 0x0000c101 ] || gfail "A: ab1 spi_in"
 [ "$(field A ab1 .spi_out)" = 0x0000c102 ] || gfail "A: ab1 spi_out"
-[ "$(counts A)" = "4 4 2" ] || gfail "A: states, policies, links: $(counts A), not 4 4 2"
+[ "$(counts A)" = "6 6 3" ] || gfail "A: states, policies, links: $(counts A), not 6 6 3"
+
+# --- keepalives between two kernel backends: ab3 -----------------------------------
+for ns in A B; do
+	gpoll 30 ka_up $ns ab3 || { show_log $ns; gfail "$ns: ab3 keepalives not up"; }
+	[ "$(field $ns ab3 .bfd.rx_invalid)" = 0 ] || gfail "$ns: ab3 invalid keepalives"
+	[ "$(field $ns ab3 .last_seen)" != null ] || gfail "$ns: ab3 never seen"
+done
+overlayctl -s /run/A.sock show tunnels
+grep 'tunnel ab3' /tmp/overlayd-A.log /tmp/overlayd-B.log
+# the first IPv6 address with a peer: IPv6 inside only
+[ "$(field A ab3 .bfd.remote)" = 2001:db8:ff:a4::3 ] || gfail "A: ab3 bfd remote $(field A ab3 .bfd.remote)"
+run nsx A ping -c 2 -W 2 2001:db8:ff:a3::3
+say "ab3: the underlay cut"
+fa=$(field A ab3 .flaps)
+fb=$(field B ab3 .flaps)
+say "ab3 flaps before the cut (timing under TCG): A $fa, B $fb"
+run nsx A $IP link set ul1 down
+for ns in A B; do
+	gpoll 10 liveness_is $ns ab3 down || { show_log $ns; gfail "$ns: ab3 liveness not down after the cut"; }
+	[ "$(field $ns ab3 .state)" = down ] || gfail "$ns: ab3 up without liveness"
+	[ "$(operstate $ns ovl-ab3)" = dormant ] || gfail "$ns: ovl-ab3 is $(operstate $ns ovl-ab3), not dormant"
+done
+[ "$(field A ab3 .flaps)" -gt "$fa" ] || gfail "A: ab3 flaps did not grow"
+[ "$(field B ab3 .flaps)" -gt "$fb" ] || gfail "B: ab3 flaps did not grow"
+[ "$(field A ab3 .bfd.diag)" = "detection time expired" ] || gfail "A: ab3 diag $(field A ab3 .bfd.diag)"
+# a real cut, no passing flap: A sends on (once a second while down) and
+# nothing reaches B while ul1 is down
+rxb=$(field B ab3 .bfd.rx_packets)
+txa=$(field A ab3 .bfd.tx_packets)
+overlayctl -s /run/B.sock show tunnels
+# the other tunnels on ul0 are untouched
+[ "$(field A ab1 .state)" = up ] || gfail "A: ab1 went down with ul1"
+a_sent() {
+	[ "$(field A ab3 .bfd.tx_packets)" -ge $((txa + 2)) ]
+}
+gpoll 10 a_sent || gfail "A: ab3 sends no keepalives while cut"
+[ "$(field B ab3 .bfd.rx_packets)" = "$rxb" ] || gfail "B: ab3 keepalives arrived through a cut underlay"
+[ "$(field B ab3 .liveness)" = down ] || gfail "B: ab3 not down while cut"
+say "ab3: the underlay back"
+ha=$(count A 'tunnel ab3: keepalive up, hold-down 1000ms')
+hb=$(count B 'tunnel ab3: keepalive up, hold-down 1000ms')
+oa=$(count A 'tunnel ab3: hold-down over')
+ob=$(count B 'tunnel ab3: hold-down over')
+run nsx A $IP link set ul1 up
+for ns in A B; do
+	gpoll 30 ka_up $ns ab3 || { show_log $ns; gfail "$ns: ab3 keepalives not back up"; }
+done
+# back through a hold-down on both ends, not straight up
+[ "$(count A 'tunnel ab3: keepalive up, hold-down 1000ms')" -gt "$ha" ] || { show_log A; gfail "A: ab3 came back without a hold-down"; }
+[ "$(count B 'tunnel ab3: keepalive up, hold-down 1000ms')" -gt "$hb" ] || { show_log B; gfail "B: ab3 came back without a hold-down"; }
+[ "$(count A 'tunnel ab3: hold-down over')" -gt "$oa" ] || { show_log A; gfail "A: ab3 hold-down did not end"; }
+[ "$(count B 'tunnel ab3: hold-down over')" -gt "$ob" ] || { show_log B; gfail "B: ab3 hold-down did not end"; }
+run nsx B ping -c 2 -W 2 2001:db8:ff:a3::2
 
 # --- the guest's kernel backend <-> the host's userspace one ------------------------
-for t in g1 g2; do
+for t in g1 g2 g3; do
 	gpoll 30 is_up G $t || { show_log G; gfail "G: $t not up"; }
 done
+# keepalives with the host's userspace data plane on g3
+gpoll 30 ka_up G g3 || { show_log G; gfail "G: g3 keepalives not up"; }
+[ "$(field G g3 .bfd.rx_invalid)" = 0 ] || gfail "G: g3 invalid keepalives"
+say "g3 flaps (timing under TCG): $(field G g3 .flaps)"
+run ping -c 2 -W 2 198.18.2.4
 nsx G socat -u TCP4-LISTEN:7001,bind=198.18.2.1 OPEN:/tmp/h2g.out,creat,trunc &
 lg=$!
 gpoll 10 listening G 7001 || gfail "no listener nsx G"
@@ -167,16 +269,35 @@ gpoll 10 grep -q 'reload done' /tmp/overlayd-A.log || { show_log A; gfail "A: no
 [ "$(nsx A cat /sys/class/net/ovl-ab1/ifindex)" = "$idx" ] || gfail "A: ovl-ab1 recreated on an unchanged reload"
 run nsx A ping -c 1 -W 2 198.18.1.1
 
+# --- SIGHUP turning keepalives on for ab1: the tunnel stays, and its
+# keepalive sockets open after the privilege drop ---------------------------------
+reloads() {
+	[ "$(grep -c 'reload done' "/tmp/overlayd-$1.log")" -ge "$2" ]
+}
+cp /share/A-ka.conf /etc/A.conf
+cp /share/B-ka.conf /etc/B.conf
+kill -HUP "$PID_A" "$PID_B"
+gpoll 10 reloads A 2 || { show_log A; gfail "A: no second reload"; }
+gpoll 10 reloads B 1 || { show_log B; gfail "B: no reload"; }
+for ns in A B; do
+	gpoll 30 ka_up $ns ab1 || { show_log $ns; gfail "$ns: ab1 keepalives not up after the reload"; }
+done
+[ "$(nsx A cat /sys/class/net/ovl-ab1/ifindex)" = "$idx" ] || gfail "A: ovl-ab1 recreated when keepalives went on"
+grep -q 'running as overlayd' /tmp/overlayd-A.log || gfail "A: did not drop privileges"
+[ "$(field A ab1 .bfd.remote)" = 198.18.1.1 ] || gfail "A: ab1 bfd remote $(field A ab1 .bfd.remote)"
+
 # --- crash and restart: leftovers replaced, never duplicated ------------------------
 kill -KILL "$PID_A"
 wait "$PID_A" 2>/dev/null
-[ "$(counts A)" = "4 4 2" ] || gfail "A: after SIGKILL $(counts A), not 4 4 2 left behind"
+[ "$(counts A)" = "6 6 3" ] || gfail "A: after SIGKILL $(counts A), not 6 6 3 left behind"
 start A
+# (not ab3: with keepalives it needs B to take A's packets, and B's
+# replay window refuses A's restarted sequence numbers until B restarts)
 for t in ab1 ab2; do
 	gpoll 30 is_up A $t || { show_log A; gfail "A: $t not up after the restart"; }
 done
-[ "$(counts A)" = "4 4 2" ] || gfail "A: after the restart $(counts A), not 4 4 2"
-grep -q 'removed 4 leftover XFRM policies and 4 states' /tmp/overlayd-A.log ||
+[ "$(counts A)" = "6 6 3" ] || gfail "A: after the restart $(counts A), not 6 6 3"
+grep -q 'removed 6 leftover XFRM policies and 6 states' /tmp/overlayd-A.log ||
 	{ show_log A; gfail "A: leftovers not reported"; }
 # Manual keys: A's new states count from 1 again, which B's window holds
 # for replays (the kernel's rule, as overlayd's).  B restarts too: a

@@ -9,14 +9,24 @@
 # TCP both ways, IPv4 and IPv6 inside; overlayctl shows the kernel's
 # counters; a SIGKILLed daemon's leftovers are replaced on restart, never
 # duplicated; SIGTERM leaves nothing behind; a SIGHUP with the same config
-# keeps the tunnels.
+# keeps the tunnels, and one turning keepalives on keeps them too.
+#
+# Keepalives (BFD over UDP sockets on the GRE device): tunnel ab3 between
+# A and B (both kernel backends, its own veth ul1, IPv6 inside only) comes
+# up, goes down when ul1 is cut and comes back after the hold-down; tunnel
+# g3 (IPv4 inside) between the guest's kernel backend and the host's
+# userspace one comes up on both ends: the two keepalive transports speak
+# the same packets.  Flaps are not counted against the test before the
+# cut: 300 ms detection under TCG on a busy host may miss a beat.
 #
 #   +-------------------------+        +------------------------------------+
 #   | ns H (host)             |  tap   | guest G: overlayd, kernel backend  |
 #   |  overlayd (userspace)   +--------+ eth0 198.51.100.12, .22            |
-#   |  198.51.100.11, .21     |        |  ns A  ul0 203.0.113.1             |
-#   +-------------------------+        |   |    2001:db8:203::1   (veth)    |
+#   |  198.51.100.11, .21,    |        |  ns A  ul0 203.0.113.1             |
+#   |  .31 (g3, keepalives)   |        |   |    2001:db8:203::1   (veth)    |
+#   +-------------------------+        |   |    ul1 198.51.100.101 (ab3)    |
 #                                      |  ns B  ul0 203.0.113.2 / ::2       |
+#                                      |        ul1 198.51.100.102          |
 #                                      +------------------------------------+
 set -eu
 # shellcheck source=t/lib.sh
@@ -42,7 +52,7 @@ guest_conf() {	# FILE NAME: the header of a guest overlayd.conf
 }
 
 # peer_block NAME LOCAL REMOTE ENCAP ESN GREKEY A4 A6 SPI_IN KEY_IN SPI_OUT
-#   KEY_OUT BITS
+#   KEY_OUT BITS [LINE]
 peer_block() {
 	echo
 	echo "peer \"$1\" {"
@@ -55,17 +65,22 @@ peer_block() {
 	echo "	address $8"
 	echo "	sa in spi ${9} aes-gcm-${13} key ${10}"
 	echo "	sa out spi ${11} aes-gcm-${13} key ${12}"
+	[ -z "${14:-}" ] || echo "	${14}"
 	echo "}"
 }
+KA='keepalive interval 100ms multiplier 3 holddown 1s'
 
 k1=$(sa_key 256) k2=$(sa_key 256) k3=$(sa_key 128) k4=$(sa_key 128)
 k5=$(sa_key 256) k6=$(sa_key 256) k7=$(sa_key 128) k8=$(sa_key 128)
+k9=$(sa_key 256) k10=$(sa_key 256) k11=$(sa_key 128) k12=$(sa_key 128)
 {
 	guest_conf A A
 	peer_block ab1 203.0.113.1 203.0.113.2 esp yes - 198.18.1.0/31 \
 		2001:db8:ff:a1::2/127 0x0000c101 "$k1" 0x0000c102 "$k2" 256
 	peer_block ab2 2001:db8:203::1 2001:db8:203::2 udp no 7 198.18.1.2/31 \
 		2001:db8:ff:a2::2/127 0x0000c201 "$k3" 0x0000c202 "$k4" 128
+	peer_block ab3 198.51.100.101 198.51.100.102 esp yes - 2001:db8:ff:a4::2/127 \
+		2001:db8:ff:a3::2/127 0x0000c301 "$k9" 0x0000c302 "$k10" 256 "$KA"
 } >"$share/A.conf"
 {
 	guest_conf B B
@@ -73,13 +88,22 @@ k5=$(sa_key 256) k6=$(sa_key 256) k7=$(sa_key 128) k8=$(sa_key 128)
 		2001:db8:ff:a1::3/127 0x0000c102 "$k2" 0x0000c101 "$k1" 256
 	peer_block ab2 2001:db8:203::2 2001:db8:203::1 udp no 7 198.18.1.3/31 \
 		2001:db8:ff:a2::3/127 0x0000c202 "$k4" 0x0000c201 "$k3" 128
+	peer_block ab3 198.51.100.102 198.51.100.101 esp yes - 2001:db8:ff:a4::3/127 \
+		2001:db8:ff:a3::3/127 0x0000c302 "$k10" 0x0000c301 "$k9" 256 "$KA"
 } >"$share/B.conf"
+# the same with keepalives on ab1, for a reload after the privilege drop
+for ns in A B; do
+	sed "/^peer \"ab1\" {\$/a\\	$KA" "$share/$ns.conf" >"$share/$ns-ka.conf"
+	grep -q "$KA" "$share/$ns-ka.conf" || fail "no keepalive in $ns-ka.conf"
+done
 {
 	guest_conf G G
 	peer_block g1 198.51.100.12 198.51.100.11 esp yes - 198.18.2.1/31 \
 		2001:db8:ff:b1::3/127 0x0000d101 "$k5" 0x0000d102 "$k6" 256
 	peer_block g2 198.51.100.22 198.51.100.21 udp no - 198.18.2.3/31 \
 		2001:db8:ff:b2::3/127 0x0000d201 "$k7" 0x0000d202 "$k8" 128
+	peer_block g3 198.51.100.32 198.51.100.31 udp yes - 198.18.2.5/31 \
+		2001:db8:ff:b3::3/127 0x0000d301 "$k11" 0x0000d302 "$k12" 128 "$KA"
 } >"$share/G.conf"
 {
 	echo "# $T_NAME: generated"
@@ -90,6 +114,8 @@ k5=$(sa_key 256) k6=$(sa_key 256) k7=$(sa_key 128) k8=$(sa_key 128)
 		2001:db8:ff:b1::2/127 0x0000d102 "$k6" 0x0000d101 "$k5" 256
 	peer_block g2 198.51.100.21 198.51.100.22 udp no - 198.18.2.2/31 \
 		2001:db8:ff:b2::2/127 0x0000d202 "$k8" 0x0000d201 "$k7" 128
+	peer_block g3 198.51.100.31 198.51.100.32 udp yes - 198.18.2.4/31 \
+		2001:db8:ff:b3::2/127 0x0000d302 "$k12" 0x0000d301 "$k11" 128 "$KA"
 } | write_file 0640 "$T_TMP/H.conf"
 head -c 256K /dev/urandom >"$share/data.bin"
 
@@ -98,13 +124,14 @@ n H ip tuntap add dev qtap0 mode tap
 n H ip link set qtap0 up
 n H ip addr add 198.51.100.11/24 dev qtap0
 n H ip addr add 198.51.100.21/24 dev qtap0
+n H ip addr add 198.51.100.31/24 dev qtap0
 start_overlayd H "$T_TMP/H.conf"
 
 port_listening() {
 	nq H ss -Hltn "sport = :$1" | grep -q LISTEN
 }
 
-bg H "$T_TMP/listen.log" timeout 200 "$SOCAT" -u \
+bg H "$T_TMP/listen.log" timeout 900 "$SOCAT" -u \
 	TCP4-LISTEN:6001,bind=198.18.2.0 "OPEN:$T_TMP/g2h,creat,trunc"
 listener=$BG_PID
 wait_for 5 port_listening 6001
@@ -129,6 +156,16 @@ for t in g1 g2; do
 	[ "$(tun_get H "$t" .rx_packets)" -ge 4 ] || fail "host: few rx on $t"
 done
 [ "$(tun_get H g1 .rx_bytes)" -gt 262144 ] || fail "host: g1 rx_bytes below the data"
+
+log "keepalives: host (userspace) <-> guest (kernel backend) on g3"
+ka_up() {	# LABEL TUNNEL: keepalives up on both ends, one condition
+	tun_get "$1" "$2" '.liveness == "up" and .state == "up" and
+		.bfd.state == "up" and .bfd.remote_state == "up"'
+}
+wait_for 30 ka_up H g3
+[ "$(tun_get H g3 .bfd.rx_invalid)" = 0 ] || fail "host: invalid keepalives on g3"
+echo "host: g3 flaps $(tun_get H g3 .flaps) (timing under TCG)"
+wait_ping H 198.18.2.5 10
 signal_guest host-checked
 
 await_guest guest-done 500

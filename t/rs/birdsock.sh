@@ -105,6 +105,6 @@ done
 try "unknown route server" "$good: no route-server \"rs2\"" \
 	-f "$good" -r rs2 -s "${BSOCK[R]}" -o "$RS_CONF" apply
 [ "$(sha256 "$RS_CONF")" = "$sum" ] || fail "the BIRD configuration file changed"
-[ "$(last_reconf)" = "$reconf" ] || fail "BIRD was reconfigured: $reconf, now $(last_reconf)"
+same_instant "$(last_reconf)" "$reconf" || fail "BIRD was reconfigured: $reconf, now $(last_reconf)"
 bc R configure check | grep -q 'Configuration OK' || fail "BIRD's file is broken"
 bird_up R || fail "BIRD is gone"

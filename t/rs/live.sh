@@ -33,19 +33,12 @@ remember() {
 		[ -n "${SINCE[$m]}" ] || fail "no since for m_${m}_v4"
 	done
 }
-# since_ms "YYYY-MM-DD HH:MM:SS.mmm": milliseconds since the epoch
-since_ms() {
-	local d=${1%.*} frac=${1##*.}
-	echo $(( $(date -d "$d" +%s) * 1000 + 10#$frac ))
-}
-# BIRD shows "since" by converting a monotonic time to the wall clock, so
-# the same instant can come out a millisecond apart; a reset moves it on by
-# the seconds an apply takes
+# a reset moves "since" on by the seconds an apply takes (same_instant)
 unchanged() {
 	local m now
 	for m in "$@"; do
 		now=$(proto_since "m_${m}_v4")
-		[ $(( $(since_ms "$now") - $(since_ms "${SINCE[$m]}") )) -le 10 ] ||
+		same_instant "$now" "${SINCE[$m]}" ||
 			fail "m_${m}_v4 was reset: since ${SINCE[$m]}, now $now"
 	done
 }

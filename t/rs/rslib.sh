@@ -453,6 +453,20 @@ status_get() {
 }
 
 # proto_since NAME: the route server's "since" of protocol NAME.
+# since_ms "YYYY-MM-DD HH:MM:SS.mmm": milliseconds since the epoch.
+since_ms() {
+	local d=${1%.*} frac=${1##*.}
+	echo $(( $(date -d "$d" +%s) * 1000 + 10#$frac ))
+}
+
+# same_instant T1 T2: two of BIRD's timestamps name the same instant.  BIRD
+# prints its times by converting a monotonic clock to the wall clock at the
+# moment it answers, so one instant can come out a millisecond or so apart.
+same_instant() {
+	local d=$(( $(since_ms "$1") - $(since_ms "$2") ))
+	[ "${d#-}" -le 10 ]
+}
+
 # last_reconf: when BIRD last took a configuration ("show status").
 last_reconf() {
 	bc R show status | sed -n 's/^Last reconfiguration on //p'

@@ -58,3 +58,9 @@ t_unit_test_bfd_LDADD = $(UNIT_LDADD)
 t_unit_test_live_bfd_SOURCES = t/unit/test_live_bfd.c
 t_unit_test_live_bfd_CFLAGS = $(UNIT_CFLAGS)
 t_unit_test_live_bfd_LDADD = $(UNIT_LDADD)
+
+# the kernel data plane's keepalive sockets (live_sock.c), on lo
+UNIT_TESTS += t/unit/test_live_sock
+t_unit_test_live_sock_SOURCES = t/unit/test_live_sock.c
+t_unit_test_live_sock_CFLAGS = $(UNIT_CFLAGS)
+t_unit_test_live_sock_LDADD = $(UNIT_LDADD)

@@ -145,6 +145,21 @@ signal guest-pinged
 # charon deletes c2 (and waits for overlayd's answer); overlayd, stopped,
 # deletes c1: charon must remove it and the kernel its states.
 await host-counted 300
+# c1: charon deletes the CHILD_SA only; overlayd answers with the Delete of
+# its half and deletes the IKE SA too (it cannot make a new CHILD_SA in
+# it), then initiates again: one IKE SA c1 again, a new one.
+old=$(swanctl --list-sas --ike c1 | sed -n 's/^c1: #\([0-9]*\),.*/\1/p')
+run swanctl --terminate --child c1 --timeout 60
+c1_again() {
+	swanctl --list-sas --ike c1 >/tmp/c1.sas 2>&1 &&
+		[ "$(grep -c '^c1: #.*ESTABLISHED' /tmp/c1.sas)" = 1 ] &&
+		grep -q 'c1: #.*INSTALLED, TRANSPORT' /tmp/c1.sas &&
+		! grep -q "^c1: #$old," /tmp/c1.sas
+}
+gpoll 90 c1_again || gfail "c1: not one new IKE SA after the CHILD_SA's delete: $(cat /tmp/c1.sas)"
+cat /tmp/c1.sas
+run ping -c 3 -W 2 198.18.0.2
+signal c1-again
 run swanctl --terminate --ike c2 --timeout 60
 signal c2-deleted
 await overlayd-stopped 300

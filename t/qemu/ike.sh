@@ -17,6 +17,9 @@
 # Checked: both IKE SAs and CHILD_SAs come up with the right roles and
 # algorithms, the SPIs agree, pings both ways over both tunnels, and the
 # kernel's XFRM state counters and overlayd's tunnel counters show them.
+# Then deletes: charon deletes c1's CHILD_SA (overlayd deletes the IKE SA
+# with it and comes back with a new one), charon deletes c2's IKE SA,
+# overlayd stopping deletes c1: every SA goes on both ends.
 #
 #   +------------------------------+          +------------------------------+
 #   | ns H (host)                  |   tap    | qemu guest, Debian's kernel  |
@@ -193,10 +196,21 @@ grep -q 'initiator=yes' "$share/sas.raw" || fail "charon: no SA as initiator"
 
 
 # --- deletes: charon deletes c2, then overlayd (stopped) c1 ----------------------------
-log "charon deletes c2"
+log "charon deletes c1's CHILD_SA: overlayd deletes the IKE SA and starts again"
+spi_before=$(tun_get H c1 .spi_in)
 signal_guest host-counted
+await_guest c1-again 300
+wait_for 30 child_up c1
+log_has H "CHILD_SA deleted by the peer" || fail "c1: no log line"
+[ "$(tun_get H c1 .spi_in)" != "$spi_before" ] || fail "c1: the old CHILD_SA"
+n H ping -n -c 3 -i 0.2 -W 2 "$(gi4 1)"
+
+log "charon deletes c2"
 await_guest c2-deleted 300
-wait_for 30 log_has H "deleted by the peer"
+c2_deleted() {
+	grep -q "tunnel c2: IKE SA .*: deleted by the peer" "$(daemon_log H)"
+}
+wait_for 30 c2_deleted
 wait_for 10 no_sa H c2
 [ "$(tun_get H c1 .state)" = up ] || fail "c1 went down with c2"
 log "overlayd stops: it deletes c1"

@@ -85,7 +85,8 @@ static bool
 info_child_deleted(const struct ikesa *sa, const struct ike_msg *m)
 {
 	const struct ike_delete	*d;
-	unsigned int		 i, j;
+	unsigned int		 i;
+	size_t			 j;
 	uint32_t		 spi;
 
 	if (!sa->child.installed)
@@ -94,8 +95,9 @@ info_child_deleted(const struct ikesa *sa, const struct ike_msg *m)
 		d = &m->del[i];
 		if (d->proto != IKE_PROTO_ESP || d->spi_size != 4)
 			continue;
-		for (j = 0; j < d->nspi && (j + 1) * 4 <= d->spis.len; j++) {
-			memcpy(&spi, d->spis.p + j * 4, sizeof(spi));
+		for (j = 0; j < d->nspi && (j + 1) * sizeof(spi) <= d->spis.len;
+		    j++) {
+			memcpy(&spi, d->spis.p + j * sizeof(spi), sizeof(spi));
 			if (ntohl(spi) == sa->child.spi_out)
 				return true;
 		}

@@ -2,10 +2,13 @@
  * ike_info.c: INFORMATIONAL exchanges (RFC 7296 1.4): DELETE of the IKE
  * SA when a tunnel goes, the initiator's AUTHENTICATION_FAILED (2.21.2),
  * liveness checks of an idle SA (empty INFORMATIONAL, 2.4), and the
- * answers to the peer's. CREATE_CHILD_SA requests are answered
+ * answers to the peer's (a CHILD_SA deleted by the peer takes its IKE
+ * SA with it: DELETE both).  CREATE_CHILD_SA requests are answered
  * NO_ADDITIONAL_SAS: rekeying is not done yet.
  */
 #include "config.h"
+
+#include <arpa/inet.h>
 
 #include <string.h>
 
@@ -73,6 +76,51 @@ info_reply(struct ikesa *sa, const struct ike_msg *req, uint16_t notify)
 	(void)ike_sa_reply(sa, &m);
 }
 
+/*
+ * info_child_deleted: the request deletes our CHILD_SA, named by the SPI
+ * the peer knows it by, its inbound one: our outbound SPI (RFC 7296
+ * 3.11).  A Delete of an SPI we do not have is ignored (1.4.1).
+ */
+static bool
+info_child_deleted(const struct ikesa *sa, const struct ike_msg *m)
+{
+	const struct ike_delete	*d;
+	unsigned int		 i;
+	size_t			 j;
+	uint32_t		 spi;
+
+	if (!sa->child.installed)
+		return false;
+	for (i = 0; i < m->ndelete; i++) {
+		d = &m->del[i];
+		if (d->proto != IKE_PROTO_ESP || d->spi_size != 4)
+			continue;
+		for (j = 0; j < d->nspi && (j + 1) * sizeof(spi) <= d->spis.len;
+		    j++) {
+			memcpy(&spi, d->spis.p + j * sizeof(spi), sizeof(spi));
+			if (ntohl(spi) == sa->child.spi_out)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* info_reply_delete: the reply to a CHILD_SA's Delete, with ours. */
+static void
+info_reply_delete(struct ikesa *sa, const struct ike_msg *req)
+{
+	struct ike_msg	m;
+	uint32_t	spi = htonl(sa->child.spi_in);
+	int		i;
+
+	ike_sa_hdr(sa, &m, req->hdr.exchange, true, req->hdr.msgid);
+	ike_msg_add(&m, IKE_PLD_SK);
+	i = ike_msg_add(&m, IKE_PLD_DELETE);
+	m.del[i] = (struct ike_delete){ .proto = IKE_PROTO_ESP,
+	    .spi_size = 4, .nspi = 1, .spis = { (const uint8_t *)&spi, sizeof(spi) } };
+	(void)ike_sa_reply(sa, &m);
+}
+
 void
 ike_info_request(struct ikesa *sa, struct ike_msg *m)
 {
@@ -80,6 +128,18 @@ ike_info_request(struct ikesa *sa, struct ike_msg *m)
 
 	if (m->hdr.exchange == IKE_CREATE_CHILD_SA) {
 		info_reply(sa, m, IKE_N_NO_ADDITIONAL_SAS);
+		return;
+	}
+	if (info_child_deleted(sa, m)) {
+		/*
+		 * The reply closes the other half of the pair (RFC 7296
+		 * 1.4.1); an IKE SA without its one CHILD_SA carries nothing
+		 * and no new one can be made in it yet: delete it too, so
+		 * that the peer does not keep it.
+		 */
+		info_reply_delete(sa, m);
+		ike_info_delete(sa);
+		ike_sa_fail(sa, "CHILD_SA deleted by the peer");
 		return;
 	}
 	info_reply(sa, m, 0);
@@ -92,10 +152,6 @@ ike_info_request(struct ikesa *sa, struct ike_msg *m)
 	for (i = 0; i < m->ndelete; i++) {
 		if (m->del[i].proto == IKE_PROTO_IKE) {
 			ike_sa_fail(sa, "deleted by the peer");
-			return;
-		}
-		if (m->del[i].proto == IKE_PROTO_ESP) {
-			ike_sa_fail(sa, "CHILD_SA deleted by the peer");
 			return;
 		}
 	}

@@ -127,6 +127,16 @@ run nsx B $IP addr add 198.51.100.102/24 dev ul1
 run $IP addr add 198.51.100.32/24 dev eth0
 run $IP route add 198.51.100.31/32 dev eth0 src 198.51.100.32
 
+# A's BIRD: overlayd keeps p_ab3 enabled exactly while ab3 is up
+run nsx A bird -c /share/bird-A.conf -s /run/bird-A.ctl -P /run/bird-A.pid -g overlayd
+bird_state() {	# NS PROTOCOL: the state column of BIRD's "show protocols"
+	nsx "$1" birdc -s "/run/bird-$1.ctl" show protocols "$2" |
+		awk -v p="$2" '$1 == p { print $4 }'
+}
+bgp_is() {	# NS TUNNEL WANTED BIRD-STATE
+	[ "$(field "$1" "$2" '.bgp[0].wanted')" = "$3" ] &&
+		[ "$(bird_state "$1" "p_$2")" = "$4" ]
+}
 start A
 start B
 start G
@@ -191,11 +201,14 @@ grep 'tunnel ab3' /tmp/overlayd-A.log /tmp/overlayd-B.log
 # the first IPv6 address with a peer: IPv6 inside only
 [ "$(field A ab3 .bfd.remote)" = 2001:db8:ff:a4::3 ] || gfail "A: ab3 bfd remote $(field A ab3 .bfd.remote)"
 run nsx A ping -c 2 -W 2 2001:db8:ff:a3::3
+gpoll 20 bgp_is A ab3 enabled start || { show_log A; gfail "A: p_ab3 not enabled in BIRD while ab3 is up"; }
 say "ab3: the underlay cut"
 fa=$(field A ab3 .flaps)
 fb=$(field B ab3 .flaps)
 say "ab3 flaps before the cut (timing under TCG): A $fa, B $fb"
 run nsx A $IP link set ul1 down
+gpoll 10 bgp_is A ab3 disabled down || { show_log A; gfail "A: p_ab3 not disabled in BIRD after the cut"; }
+say "ab3 down: p_ab3 disabled in BIRD"
 for ns in A B; do
 	gpoll 10 liveness_is $ns ab3 down || { show_log $ns; gfail "$ns: ab3 liveness not down after the cut"; }
 	[ "$(field $ns ab3 .state)" = down ] || gfail "$ns: ab3 up without liveness"
@@ -232,6 +245,8 @@ done
 [ "$(count A 'tunnel ab3: hold-down over')" -gt "$oa" ] || { show_log A; gfail "A: ab3 hold-down did not end"; }
 [ "$(count B 'tunnel ab3: hold-down over')" -gt "$ob" ] || { show_log B; gfail "B: ab3 hold-down did not end"; }
 run nsx B ping -c 2 -W 2 2001:db8:ff:a3::2
+gpoll 20 bgp_is A ab3 enabled start || { show_log A; gfail "A: p_ab3 not enabled in BIRD after ab3 came back"; }
+say "ab3 up again: p_ab3 enabled in BIRD"
 
 # --- the guest's kernel backend <-> the host's userspace one ------------------------
 for t in g1 g2 g3; do

@@ -18,6 +18,9 @@
 # userspace one comes up on both ends: the two keepalive transports speak
 # the same packets.  Flaps are not counted against the test before the
 # cut: 300 ms detection under TCG on a busy host may miss a beat.
+# The BIRD coupling on the kernel backend: a BIRD in A has p_ab3 bound
+# to ab3; overlayd keeps it enabled while ab3 is up, disables it when the
+# cut takes ab3 down and enables it again when ab3 is back.
 #
 #   +-------------------------+        +------------------------------------+
 #   | ns H (host)             |  tap   | guest G: overlayd, kernel backend  |
@@ -80,8 +83,22 @@ k9=$(sa_key 256) k10=$(sa_key 256) k11=$(sa_key 128) k12=$(sa_key 128)
 	peer_block ab2 2001:db8:203::1 2001:db8:203::2 udp no 7 198.18.1.2/31 \
 		2001:db8:ff:a2::2/127 0x0000c201 "$k3" 0x0000c202 "$k4" 128
 	peer_block ab3 198.51.100.101 198.51.100.102 esp yes - 2001:db8:ff:a4::2/127 \
-		2001:db8:ff:a3::2/127 0x0000c301 "$k9" 0x0000c302 "$k10" 256 "$KA"
+		2001:db8:ff:a3::2/127 0x0000c301 "$k9" 0x0000c302 "$k10" 256 \
+		"$KA"$'\n\t'"bgp protocol p_ab3"
+	# the BIRD coupling on the kernel backend: A's BIRD in the guest
+	echo 'bird socket "/run/bird-A.ctl"'
+	echo 'bird timeout 5'
 } >"$share/A.conf"
+cat >"$share/bird-A.conf" <<'EOF2'
+router id 198.18.9.1;
+protocol device { }
+protocol bgp p_ab3 {
+	local as 64512;
+	neighbor 2001:db8:ff:a4::3 as 64513;
+	multihop;
+	ipv6 { import none; export none; };
+}
+EOF2
 {
 	guest_conf B B
 	peer_block ab1 203.0.113.2 203.0.113.1 esp yes - 198.18.1.1/31 \
@@ -136,7 +153,10 @@ bg H "$T_TMP/listen.log" timeout 900 "$SOCAT" -u \
 listener=$BG_PID
 wait_for 5 port_listening 6001
 
-vm_start "$share" H "$here/kernel-guest.sh" -b "$OVERLAYD" -b "$OVERLAYCTL" -b "$SOCAT" -b "$JQ" -T 900
+BIRD=$(command -v bird) || skip "BIRD 2 is not installed (scripts/deps test)"
+BIRDC=$(command -v birdc) || skip "birdc is not installed (scripts/deps test)"
+vm_start "$share" H "$here/kernel-guest.sh" -b "$OVERLAYD" -b "$OVERLAYCTL" -b "$SOCAT" -b "$JQ" \
+	-b "$BIRD" -b "$BIRDC" -T 900
 
 await_guest g-up 500
 echo "guest's tunnels up $(booted_ms) ms after the boot began"

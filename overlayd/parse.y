@@ -188,28 +188,27 @@ kaopts		: %empty
 		;
 
 kaopt		: INTERVAL word {
-			if (!ka_once(KA_SEEN_INTERVAL, "interval",
-			    @1.first_line) ||
-			    !ka_duration("keepalive interval", $2, @2.first_line,
+			/* the value first: it frees $2 either way */
+			if (!ka_duration("keepalive interval", $2, @2.first_line,
 			    CONF_KA_INTERVAL_MIN, CONF_KA_INTERVAL_MAX,
-			    &ps.ka.interval))
+			    &ps.ka.interval) ||
+			    !ka_once(KA_SEEN_INTERVAL, "interval",
+			    @1.first_line))
 				YYABORT;
 		}
 		| MULTIPLIER word {
 			uint64_t	v;
 
-			if (!ka_once(KA_SEEN_MULT, "multiplier",
-			    @1.first_line) ||
-			    !num_take("keepalive multiplier", $2, @2.first_line,
-			    0, CONF_KA_MULT_MIN, CONF_KA_MULT_MAX, &v))
+			if (!num_take("keepalive multiplier", $2, @2.first_line,
+			    0, CONF_KA_MULT_MIN, CONF_KA_MULT_MAX, &v) ||
+			    !ka_once(KA_SEEN_MULT, "multiplier", @1.first_line))
 				YYABORT;
 			ps.ka.multiplier = (uint32_t)v;
 		}
 		| HOLDDOWN word {
-			if (!ka_once(KA_SEEN_HOLDDOWN, "holddown",
-			    @1.first_line) ||
-			    !ka_duration("keepalive holddown", $2, @2.first_line,
-			    0, CONF_KA_HOLDDOWN_MAX, &ps.ka.holddown))
+			if (!ka_duration("keepalive holddown", $2, @2.first_line,
+			    0, CONF_KA_HOLDDOWN_MAX, &ps.ka.holddown) ||
+			    !ka_once(KA_SEEN_HOLDDOWN, "holddown", @1.first_line))
 				YYABORT;
 		}
 		;

@@ -29,16 +29,21 @@ wait_for 10 both_up
 wait_ping A "$OVL4_B"
 
 log "keepalives dropped, pings every 50 ms keep the tunnel up"
+data0=$(tun_get A b .rx_packets)
+# 10 s of pings in the background; the cut and the checks happen while
+# they flow, so there is never a moment without data
+bg A "$T_TMP/ping.log" ping -n -q -c 200 -i 0.05 -s 400 -W 1 "$OVL4_B"
+pinger=$BG_PID
+wait_for 10 counter_gt A b .rx_packets $((data0 + 5))
 # a keepalive is a 112-byte ESP packet; a 400-byte ping is far larger
 cut A 'meta l4proto esp ip length < 200 counter'
+data1=$(tun_get A b .rx_packets)
+wait_for 10 counter_gt A b .rx_packets $((data1 + 10))
 rxa=$(tun_get A b .bfd.rx_packets)
 rxb=$(tun_get B a .bfd.rx_packets)
-data0=$(tun_get A b .rx_packets)
-# 5 s of pings in the background; the checks run while they flow
-bg A "$T_TMP/ping.log" ping -n -q -c 100 -i 0.05 -s 400 -W 1 "$OVL4_B"
-pinger=$BG_PID
-# 40 replies back: 2 s, more than six detection times, on data alone
-wait_for 10 counter_gt A b .rx_packets $((data0 + 40))
+data2=$(tun_get A b .rx_packets)
+# 40 more replies: 2 s, more than six detection times, on data alone
+wait_for 10 counter_gt A b .rx_packets $((data2 + 40))
 both_up || fail "the tunnel went down although data arrived"
 [ "$(flaps A b)" = 0 ] || fail "A flapped"
 [ "$(flaps B a)" = 0 ] || fail "B flapped"

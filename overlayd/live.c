@@ -94,34 +94,36 @@ put16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
-/* The UDP checksum over the pseudo-header (RFC 768, RFC 8200 8.1). */
+static uint32_t
+live_sum(uint32_t sum, const uint8_t *p, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	return sum;
+}
+
+/*
+ * The UDP checksum over the pseudo-header (RFC 768, RFC 8200 8.1) and
+ * the `len` bytes at udp: 0 when a received checksum is right.
+ */
 static uint16_t
 live_udp_cksum(const struct addr *src, const struct addr *dst,
     const uint8_t *udp, size_t len)
 {
-	uint8_t		buf[40 + LIVE_PKT_MAX];
-	size_t		alen = src->af == AF_INET ? 4 : 16, o = 0;
+	size_t		alen = src->af == AF_INET ? 4 : 16;
+	uint32_t	sum;
 
-	if (len > LIVE_PKT_MAX)
-		return 0;
-	memcpy(buf + o, &src->u, alen);
-	o += alen;
-	memcpy(buf + o, &dst->u, alen);
-	o += alen;
-	if (src->af == AF_INET) {
-		buf[o++] = 0;
-		buf[o++] = IPPROTO_UDP;
-		put16(buf + o, (uint16_t)len);
-		o += 2;
-	} else {
-		memset(buf + o, 0, 4);
-		put16(buf + o + 2, (uint16_t)len);
-		memset(buf + o + 4, 0, 3);
-		buf[o + 7] = IPPROTO_UDP;
-		o += 8;
-	}
-	memcpy(buf + o, udp, len);
-	return ip_cksum(buf, o + len);
+	sum = live_sum(0, (const uint8_t *)&src->u, alen);
+	sum = live_sum(sum, (const uint8_t *)&dst->u, alen);
+	sum += IPPROTO_UDP + (uint32_t)(len & 0xffff) + (uint32_t)(len >> 16);
+	sum = live_sum(sum, udp, len);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
 }
 
 /* Writes IP + UDP + the BFD packet into out; returns its length or 0. */
@@ -191,7 +193,7 @@ live_decap(const uint8_t *data, size_t len, const struct ip_info *ip,
 	} else if (rd_skip(&r, 7) == -1 || rd_get_u8(&r, &ttl) == -1)
 		return LIVE_NOT_BFD;
 	rd_init(&r, data, len);
-	if (rd_skip(&r, ip->hdrlen) == -1 || rd_sub(&r, &u, rd_left(&r)) ||
+	if (rd_skip(&r, ip->hdrlen) == -1 || rd_sub(&r, &u, rd_left(&r)) == -1 ||
 	    rd_get_u16(&u, &sport) == -1 || rd_get_u16(&u, &dport) == -1 ||
 	    rd_get_u16(&u, &ulen) == -1 || rd_get_u16(&u, &sum) == -1)
 		return LIVE_NOT_BFD;

@@ -76,3 +76,9 @@ uncut() {
 log_has() {
 	grep -qE "$2" "$(daemon_log "$1")"
 }
+
+# field_is LABEL PEER FILTER VALUE: the tunnel's FILTER (e.g.
+# .bfd.tx_interval_us) is VALUE, read afresh at each call (for wait_for).
+field_is() {
+	[ "$(tun_get "$1" "$2" "$3")" = "$4" ]
+}

@@ -16,6 +16,7 @@ NET_TESTS = \
 	t/net/pmtu.sh \
 	t/net/keepalive.sh \
 	t/net/keepalive_data.sh \
+	t/net/keepalive_junk.sh \
 	t/net/keepalive_loss.sh
 
 EXTRA_DIST += t/net/keepalive_lib.sh

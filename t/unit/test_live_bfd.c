@@ -150,6 +150,35 @@ test_ipv6(void **state)
 	pkt[46] = pkt[47] = 0;	/* IPv6: the checksum is mandatory */
 	assert_int_equal(decap(pkt, n, "2001:db8:ff::3", "2001:db8:ff::2"),
 	    LIVE_BAD_UDP);
+	/* a long one: checksummed in full, not just the first bytes */
+	{
+		uint8_t	big[40 + 8 + 300], ph[40 + 8 + 8 + 300];
+		size_t	ulen = 8 + 300;
+		uint16_t sum;
+
+		memset(big, 0, sizeof(big));
+		memcpy(big, copy, n);
+		big[4] = (uint8_t)(ulen >> 8);
+		big[5] = (uint8_t)ulen;
+		big[44] = (uint8_t)(ulen >> 8);
+		big[45] = (uint8_t)ulen;
+		big[sizeof(big) - 1] = 0x5a;
+		assert_int_equal(decap(big, sizeof(big), "2001:db8:ff::3",
+		    "2001:db8:ff::2"), LIVE_BAD_UDP);
+		/* pseudo-header (RFC 8200 8.1), then UDP, checksum 0 */
+		memset(ph, 0, sizeof(ph));
+		memcpy(ph, big + 8, 32);
+		ph[34] = (uint8_t)(ulen >> 8);
+		ph[35] = (uint8_t)ulen;
+		ph[39] = IPPROTO_UDP;
+		big[46] = big[47] = 0;
+		memcpy(ph + 40, big + 40, ulen);
+		sum = ref_cksum(ph, 40 + ulen);
+		big[46] = (uint8_t)(sum >> 8);
+		big[47] = (uint8_t)sum;
+		assert_int_equal(decap(big, sizeof(big), "2001:db8:ff::3",
+		    "2001:db8:ff::2"), LIVE_BFD);
+	}
 	/* no room, or mixed families */
 	{
 		struct addr	s, d;

@@ -294,6 +294,12 @@ ike_init_response(struct ikesa *sa, struct ike_msg *m)
 	}
 	ike_dh_free(&sa->dh);	/* g^ir is used up: forget our secret */
 	ike_natd_check(sa, m, sa->spi_r);
+	if (sa->nat_local || sa->nat_remote) {	/* RFC 7296 2.23 */
+		struct sockaddr_storage	r = sa->remote;
+
+		ike_sa_set_port(&r, IKE_NATT_PORT);
+		ike_sa_natt(sa, &r);
+	}
 	if (ike_auth_start(sa) == -1)
 		ike_sa_fail(sa, "cannot send IKE_AUTH");
 }

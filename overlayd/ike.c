@@ -255,8 +255,6 @@ ike_float(struct ikesa *sa, const struct sockaddr_storage *local,
 	if (ike_port(local) != IKE_NATT_PORT || (sa->natt &&
 	    ike_same_remote(sa, remote)))
 		return;
-	log_info("tunnel %s: IKE SA moves to UDP 4500 (peer port %u)",
-	    ike_peer_name(sa->ip), ike_port(remote));
 	ike_sa_natt(sa, remote);
 }
 

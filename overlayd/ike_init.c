@@ -94,8 +94,8 @@ ike_natd_check(struct ikesa *sa, const struct ike_msg *m, uint64_t spi_r)
 	sa->nat_remote = !src;
 	sa->nat_local = !dst;
 	if (sa->nat_remote || sa->nat_local)
-		log_info("tunnel %s: NAT detected (%s%s%s); NAT-T is not "
-		    "supported yet", ike_peer_name(sa->ip),
+		log_info("tunnel %s: NAT detected (%s%s%s)",
+		    ike_peer_name(sa->ip),
 		    sa->nat_local ? "here" : "",
 		    sa->nat_local && sa->nat_remote ? ", " : "",
 		    sa->nat_remote ? "at the peer" : "");

@@ -17,6 +17,7 @@
 
 #include "ike_sa.h"
 #include "log.h"
+#include "peer.h"
 
 static struct ikesa_head	ike_sa_list = TAILQ_HEAD_INITIALIZER(ike_sa_list);
 static uint8_t			ike_txbuf[IKE_MSG_MAX];
@@ -100,11 +101,25 @@ ike_sa_set_port(struct sockaddr_storage *ss, uint16_t port)
 void
 ike_sa_natt(struct ikesa *sa, const struct sockaddr_storage *remote)
 {
+	struct addr	a;
+	uint16_t	port = 0;
+
+	(void)addr_from_sa((const struct sockaddr *)remote, &a, &port);
+	log_info("tunnel %s: IKE SA moves to UDP 4500 (peer port %u)",
+	    ike_peer_name(sa->ip), port);
 	sa->natt = true;
 	sa->remote = *remote;
 	ike_sa_set_port(&sa->local, IKE_NATT_PORT);
 	if (sa->nat_local && !ev_is_active(&sa->keepalive))
 		ev_timer_start(ike_loop, &sa->keepalive);
+	/*
+	 * Behind a NAT the ESP-in-UDP socket on the tunnel's address opens
+	 * now, so that it, not the wildcard IKE socket, takes the peer's
+	 * first ESP (ike_child_install() sets the encapsulation for good).
+	 */
+	if ((sa->nat_local || sa->nat_remote) &&
+	    peer_set_encap(sa->ip->peer, ENCAP_UDP, remote) == -1)
+		log_warn("tunnel %s: ESP in UDP", ike_peer_name(sa->ip));
 }
 
 /* RFC 3948 2.3: one octet 0xFF, from behind the NAT only. */

@@ -319,6 +319,7 @@ ike_sock_send(const struct sockaddr_storage *local,
 	}
 	if (sendmsg(s->fd, &mh, 0) == -1)
 		return -1;
-	ike_st.tx++;
+	if (len > 1)		/* not a NAT keepalive */
+		ike_st.tx++;
 	return 0;
 }

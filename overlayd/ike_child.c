@@ -146,8 +146,8 @@ ike_child_install(struct ikesa *sa)
 	in->esn = out->esn = ch->esn;
 	in->replay_window = out->replay_window = p->conf.replay_window;
 	/* RFC 3948: behind a NAT, ESP in UDP to where IKE talks to */
-	if (peer_set_encap(p, sa->nat_local || sa->nat_remote ? ENCAP_UDP :
-	    p->conf.encap, &sa->remote) == -1) {
+	if ((sa->nat_local || sa->nat_remote ? peer_set_encap(p, ENCAP_UDP,
+	    &sa->remote) : peer_set_encap(p, p->conf.encap, NULL)) == -1) {
 		log_warn("tunnel %s: ESP %s", p->conf.name,
 		    sa->nat_local || sa->nat_remote ? "in UDP after a NAT" :
 		    "encapsulation");

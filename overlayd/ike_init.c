@@ -294,7 +294,9 @@ ike_init_response(struct ikesa *sa, struct ike_msg *m)
 	}
 	ike_dh_free(&sa->dh);	/* g^ir is used up: forget our secret */
 	ike_natd_check(sa, m, sa->spi_r);
-	if (sa->nat_local || sa->nat_remote) {	/* RFC 7296 2.23 */
+	/* RFC 7296 2.23; or always, like strongSwan with MOBIKE */
+	if (sa->nat_local || sa->nat_remote || sa->ip->conf.port ==
+	    IKE_NATT_PORT) {
 		struct sockaddr_storage	r = sa->remote;
 
 		ike_sa_set_port(&r, IKE_NATT_PORT);

@@ -71,8 +71,8 @@ peer_encap(const struct peer *p)
 
 /*
  * IKE found a NAT on the path (RFC 3948): ESP goes in UDP to `dst`, the
- * peer's address and port as IKE sees them; or back to the configured
- * encapsulation without NAT. The user-space data plane only.
+ * peer's address and port as IKE sees them; or (dst NULL) back to the
+ * configured encapsulation and port. The user-space data plane only.
  */
 int
 peer_set_encap(struct peer *p, enum conf_encap encap,

@@ -5,6 +5,9 @@
 # A moves IKE to UDP 4500 for IKE_AUTH, and the CHILD_SA is ESP in UDP
 # though both ends are configured `encap esp`; A, behind the NAT, sends
 # NAT keepalives. Ping and TCP through the tunnel.
+# Then without a NAT: C moves IKE to 4500 for IKE_AUTH anyway (`ike port
+# 4500`, as strongSwan does with MOBIKE); D serves it there, and ESP stays
+# as configured.
 #
 #   ns A 198.51.100.1 -- 198.51.100.254 ns R 203.0.113.254 -- 203.0.113.2 ns B
 #                         (masquerade out of out0)
@@ -104,3 +107,30 @@ wait_for 30 ka_gt A 0
 wait_for 5 ike_counter_gt B rx_keepalive 0
 [ "$(ike B .nat_keepalives)" = 0 ] || fail "B sent keepalives"
 n A ping -n -c 2 -i 0.2 -W 1 "$OVL4_B"
+stop_overlayd A
+stop_overlayd B
+
+log "no NAT, IKE_AUTH on 4500 (as strongSwan with MOBIKE)"
+ns_add C
+ns_add D
+veth_pair C ul0 D ul0
+n C ip addr add "$UL4_A/24" dev ul0
+n D ip addr add "$UL4_B/24" dev ul0
+ike_conf C d "$UL4_A" "$UL4_B" "$OVL4_A" "$OVL6_A" acme/nodes/na \
+	"ike port 4500"
+ike_conf D c "$UL4_B" "$UL4_A" "$OVL4_B" "$OVL6_B" acme/nodes/nb "ike passive"
+start_overlayd C "$T_TMP/C.conf"
+start_overlayd D "$T_TMP/D.conf"
+wait_ping C "$OVL4_B" 20
+transfer C D "$OVL4_B" 256
+ctl D show ike
+[ "$(ike D '"\(.state) \(.nat_local) \(.nat_remote) \(.port) \(.remote_port)"')" \
+    = "established false false 4500 4500" ] || fail "D: not on 4500"
+[ "$(ike C '"\(.port) \(.remote_port) \(.nat_keepalives)"')" = "4500 4500 0" ] ||
+	fail "C: not on 4500, or keepalives without a NAT"
+[ "$(tun_get C d .encap)" = esp ] || fail "C: ESP in UDP without a NAT"
+[ "$(tun_get D c .encap)" = esp ] || fail "D: ESP in UDP without a NAT"
+log_has D "IKE SA moves to UDP 4500 (peer port 4500)" ||
+	fail "D: no log line of the move"
+[ "$(ctl D --json show ike | jq -r .counters.rx_dropped)" = 0 ] ||
+	fail "D: IKE messages dropped"

@@ -71,6 +71,7 @@ struct ka_conf {
 struct ike_conf {
 	bool		on;
 	bool		passive;	/* responder only */
+	uint16_t	port;		/* IKE_AUTH on: 0 (500), 500, 4500 */
 	char		cert[CONF_PATH_MAX];	/* PEM: ours, then its CAs */
 	char		key[CONF_PATH_MAX];
 	char		ca[CONF_PATH_MAX];	/* PEM: roots, CAs, CRLs */

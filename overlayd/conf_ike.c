@@ -45,6 +45,8 @@ conf_print_ike(FILE *f, const char *indent, const struct ike_conf *c)
 		return;
 	if (c->passive)
 		fprintf(f, "%sike passive\n", indent);
+	if (c->port != 0)
+		fprintf(f, "%sike port %u\n", indent, c->port);
 	conf_ike_str(f, indent, "certificate", c->cert);
 	conf_ike_str(f, indent, "key", c->key);
 	conf_ike_str(f, indent, "ca", c->ca);
@@ -64,7 +66,7 @@ conf_ike_equal(const struct ike_conf *a, const struct ike_conf *b)
 {
 	if (a->on != b->on)
 		return false;
-	return !a->on || (a->passive == b->passive &&
+	return !a->on || (a->passive == b->passive && a->port == b->port &&
 	    strcmp(a->cert, b->cert) == 0 && strcmp(a->key, b->key) == 0 &&
 	    strcmp(a->ca, b->ca) == 0 && strcmp(a->crl, b->crl) == 0 &&
 	    strcmp(a->local_id, b->local_id) == 0 &&

@@ -87,7 +87,7 @@ ctl_tunnel(struct peer *p)
 	    "state", peer_state_str(p),
 	    "local", addr_fmt(&p->conf.local, l, sizeof(l)),
 	    "remote", addr_fmt(&p->conf.remote, r, sizeof(r)),
-	    "encap", p->conf.encap == ENCAP_UDP ? "udp" : "esp",
+	    "encap", peer_encap(p) == ENCAP_UDP ? "udp" : "esp",
 	    "mtu", (json_int_t)p->inner_mtu,
 	    "underlay_mtu", (json_int_t)p->mtu,
 	    "path_mtu", (json_int_t)p->pmtu);

@@ -21,6 +21,7 @@
 
 #include "dp.h"
 #include "gre.h"
+#include "ike.h"
 #include "ip.h"
 #include "kdp.h"
 #include "live.h"
@@ -565,21 +566,23 @@ dp_strip_outer(const struct usock *s, struct pkt *pk)
 	return pkt_pull(pk, ihl);
 }
 
-/* UDP 4500 also carries NAT keepalives and (non-ESP marker) IKE. */
+/*
+ * UDP 4500 also carries NAT keepalives and IKE after the non-ESP marker
+ * (RFC 3948 2.2): IKE's to read (ike_sock.c).
+ */
 static bool
-dp_udp_not_esp(const struct usock *s, const struct pkt *pk)
+dp_udp_not_esp(const struct usock *s, const struct pkt *pk,
+    const struct sockaddr *from)
 {
-	static const uint8_t	marker[4];
+	struct sockaddr_storage	local, remote;
 
 	if (s->encap != ENCAP_UDP)
 		return false;
-	if (pk->len == 1 && pk->data[0] == 0xff)
-		return true;
-	if (pk->len >= 4 && memcmp(pk->data, marker, 4) == 0) {
-		log_debug("IKE message on UDP 4500 ignored (no IKE yet)");
-		return true;
-	}
-	return false;
+	memset(&remote, 0, sizeof(remote));
+	memcpy(&remote, from, s->local.af == AF_INET ?
+	    sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6));
+	(void)addr_to_sa(&s->local, CONF_ESP_UDP_PORT, &local);
+	return ike_natt_rx(pk->data, pk->len, &local, &remote);
 }
 
 static void
@@ -623,7 +626,7 @@ dp_input(struct usock *s, struct pkt *pk, const struct sockaddr *from)
 		dp_drop(&dp_global, DROP_MALFORMED);
 		return;
 	}
-	if (dp_udp_not_esp(s, pk))
+	if (dp_udp_not_esp(s, pk, from))
 		return;
 	if (esp_peek(pk->data, pk->len, &spi, &seql) == -1) {
 		dp_drop(&dp_global, DROP_MALFORMED);

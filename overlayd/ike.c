@@ -221,6 +221,43 @@ ike_same_remote(const struct ikesa *sa, const struct sockaddr_storage *r)
 	    addr_eq(&a, &b) && pa == pb;
 }
 
+static uint16_t
+ike_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+}
+
+/*
+ * RFC 7296 2.23: a peer may move the IKE SA to UDP 4500 (after a NAT was
+ * detected, or always, like strongSwan with MOBIKE), and behind a NAT its
+ * port may change. A message on 4500 from the SA's peer address is taken
+ * for the SA; it moves only once the message passed the integrity check.
+ */
+static bool
+ike_may_float(const struct ikesa *sa, const struct sockaddr_storage *local,
+    const struct sockaddr_storage *r)
+{
+	struct addr	a, b;
+
+	return ike_port(local) == IKE_NATT_PORT &&
+	    addr_from_sa((const struct sockaddr *)&sa->remote, &a, NULL) &&
+	    addr_from_sa((const struct sockaddr *)r, &b, NULL) &&
+	    addr_eq(&a, &b);
+}
+
+/* The message was authentic: replies go where it came from. */
+static void
+ike_float(struct ikesa *sa, const struct sockaddr_storage *local,
+    const struct sockaddr_storage *remote)
+{
+	if (ike_port(local) != IKE_NATT_PORT || (sa->natt &&
+	    ike_same_remote(sa, remote)))
+		return;
+	ike_sa_natt(sa, remote);
+}
+
 static void
 ike_drop(const char *why, const struct sockaddr_storage *remote)
 {
@@ -238,6 +275,7 @@ ike_drop(const char *why, const struct sockaddr_storage *remote)
 /* A response to our outstanding request. */
 static void
 ike_rx_response(struct ikesa *sa, struct ike_msg *m,
+    const struct sockaddr_storage *local,
     const struct sockaddr_storage *remote)
 {
 	struct ike_err	e;
@@ -251,7 +289,11 @@ ike_rx_response(struct ikesa *sa, struct ike_msg *m,
 		return;
 	}
 	if (m->hdr.exchange == IKE_SA_INIT) {
-		ike_init_response(sa, m);
+		if (ike_same_remote(sa, remote))
+			ike_init_response(sa, m);
+		else
+			ike_drop("IKE_SA_INIT response on another port",
+			    remote);
 		return;
 	}
 	if (!ike_msg_has(m, IKE_PLD_SK) || ike_msg_open(&sa->a_in, m,
@@ -261,6 +303,7 @@ ike_rx_response(struct ikesa *sa, struct ike_msg *m,
 		return;
 	}
 	sa->last_rx = ev_now(ike_loop);
+	ike_float(sa, local, remote);
 	ike_sa_req_done(sa);
 	if (m->hdr.exchange == IKE_AUTH && sa->state == IKES_AUTH_SENT)
 		ike_auth_response(sa, m);
@@ -273,6 +316,7 @@ ike_rx_response(struct ikesa *sa, struct ike_msg *m,
 /* A request from the peer on an existing IKE SA. */
 static void
 ike_rx_request(struct ikesa *sa, struct ike_msg *m,
+    const struct sockaddr_storage *local,
     const struct sockaddr_storage *remote)
 {
 	struct ike_err	e;
@@ -302,6 +346,7 @@ ike_rx_request(struct ikesa *sa, struct ike_msg *m,
 		return;
 	}
 	sa->last_rx = ev_now(ike_loop);
+	ike_float(sa, local, remote);
 	sa->exp_next++;
 	if (m->hdr.exchange == IKE_AUTH)
 		ike_auth_request(sa, m);
@@ -346,12 +391,13 @@ ike_rx(const uint8_t *buf, size_t len, const struct sockaddr_storage *local,
 		return;
 	}
 	if ((sa = ike_sa_lookup(m->hdr.spi_i, m->hdr.spi_r, we_init)) == NULL ||
-	    !ike_same_remote(sa, remote)) {
+	    (!ike_same_remote(sa, remote) && !ike_may_float(sa, local,
+	    remote))) {
 		ike_drop("unknown IKE SA", remote);
 		return;
 	}
 	if (response)
-		ike_rx_response(sa, m, remote);
+		ike_rx_response(sa, m, local, remote);
 	else
-		ike_rx_request(sa, m, remote);
+		ike_rx_request(sa, m, local, remote);
 }

@@ -6,6 +6,8 @@
 #ifndef OVL_IKE_H
 #define OVL_IKE_H
 
+#include <sys/socket.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <ev.h>
@@ -14,13 +16,14 @@
 struct peer;
 
 struct ike_stats {
-	uint64_t	rx;		/* datagrams received on port 500 */
+	uint64_t	rx;		/* IKE messages received (500, 4500) */
 	uint64_t	tx;
 	uint64_t	rx_dropped;	/* malformed, unknown SA, bad ICV, ... */
 	uint64_t	rx_unknown_peer;
 	uint64_t	auth_failed;	/* peers we refused, or that refused us */
 	uint64_t	established;
 	uint64_t	cookies_sent;	/* IKE_SA_INIT answered with a COOKIE */
+	uint64_t	rx_keepalive;	/* NAT keepalives (RFC 3948) */
 };
 
 void		 ike_init(struct ev_loop *);
@@ -29,6 +32,10 @@ int		 ike_peer_start(struct peer *);
 void		 ike_peer_stop(struct peer *);	/* DELETE to the peer */
 void		 ike_peer_reload(struct peer *);	/* credentials again */
 const struct ike_stats *ike_stats(void);
+/* a datagram on UDP 4500 that may be IKE; false: ESP (ike_sock.c) */
+bool		 ike_natt_rx(const uint8_t *, size_t,
+		    const struct sockaddr_storage *,
+		    const struct sockaddr_storage *);
 json_t		*ike_json(void);	/* show ike, ike_ctl.c */
 
 #endif

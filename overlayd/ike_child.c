@@ -56,9 +56,15 @@ ike_child_ts(const struct ikesa *sa, struct ike_msg *m)
 	child_sel(child_addr(sa, false), &m->tsr);
 }
 
-/* Does some selector of the set cover GRE from/to this address? */
+/*
+ * Does some selector of the set cover GRE from/to this address? For an
+ * end behind a NAT, any GRE selector of the address family will do: the
+ * end writes its own address, which the other end cannot see, and each
+ * end uses the address it sees (RFC 7296 2.23.1, transport mode).
+ */
 static bool
-child_covers(const struct ike_ts_set *set, const struct sockaddr_storage *ss)
+child_covers(const struct ike_ts_set *set, const struct sockaddr_storage *ss,
+    bool natted)
 {
 	struct ike_ts_set	want;
 	const struct ike_ts	*t, *w = &want.ts[0];
@@ -72,6 +78,8 @@ child_covers(const struct ike_ts_set *set, const struct sockaddr_storage *ss)
 		if (t->type != w->type ||
 		    (t->proto != 0 && t->proto != IKE_PROTO_GRE))
 			continue;
+		if (natted)
+			return true;
 		if (memcmp(t->start, w->start, alen) <= 0 &&
 		    memcmp(t->end, w->end, alen) >= 0)
 			return true;
@@ -83,12 +91,17 @@ int
 ike_child_ts_check(const struct ikesa *sa, const struct ike_msg *m,
     char *why, size_t whylen)
 {
+	/* which end is behind a NAT: the initiator, the responder */
+	bool	nat_i = sa->initiator ? sa->nat_local : sa->nat_remote;
+	bool	nat_r = sa->initiator ? sa->nat_remote : sa->nat_local;
+
 	if (!ike_msg_has(m, IKE_PLD_TSI) || !ike_msg_has(m, IKE_PLD_TSR)) {
 		snprintf(why, whylen, "no traffic selectors");
 		return -1;
 	}
-	if (!child_covers(&m->tsi, child_addr(sa, true)) ||
-	    !child_covers(&m->tsr, child_addr(sa, false))) {
+
+	if (!child_covers(&m->tsi, child_addr(sa, true), nat_i) ||
+	    !child_covers(&m->tsr, child_addr(sa, false), nat_r)) {
 		snprintf(why, whylen, "traffic selectors do not cover GRE "
 		    "between the tunnel's addresses");
 		return -1;
@@ -132,6 +145,14 @@ ike_child_install(struct ikesa *sa)
 	out->spi = ch->spi_out;
 	in->esn = out->esn = ch->esn;
 	in->replay_window = out->replay_window = p->conf.replay_window;
+	/* RFC 3948: behind a NAT, ESP in UDP to where IKE talks to */
+	if ((sa->nat_local || sa->nat_remote ? peer_set_encap(p, ENCAP_UDP,
+	    &sa->remote) : peer_set_encap(p, p->conf.encap, NULL)) == -1) {
+		log_warn("tunnel %s: ESP %s", p->conf.name,
+		    sa->nat_local || sa->nat_remote ? "in UDP after a NAT" :
+		    "encapsulation");
+		goto done;
+	}
 	if (dp_sa_install(p, SA_DIR_IN, in) == -1) {
 		log_warn("tunnel %s: inbound SA 0x%08x", p->conf.name, in->spi);
 		goto done;

@@ -39,6 +39,17 @@ ike_sa_addr(const struct sockaddr_storage *ss)
 	return json_string(addr_fmt(&a, buf, sizeof(buf)));
 }
 
+static uint16_t
+ike_sa_port(const struct sockaddr_storage *ss)
+{
+	struct addr	a;
+	uint16_t	port;
+
+	if (!addr_from_sa((const struct sockaddr *)ss, &a, &port))
+		return 0;
+	return port;
+}
+
 static json_t *
 ike_cois(const struct ikesa *sa)
 {
@@ -76,7 +87,7 @@ ike_sa_json(const struct ikesa *sa, ev_tstamp now)
 
 	snprintf(alg, sizeof(alg), "aes-gcm-%u", sa->suite.keybits);
 	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:s,"
-	    " s:s, s:o, s:s, s:I, s:I, s:b, s:b, s:o}",
+	    " s:s, s:o, s:s, s:I, s:I, s:b, s:b, s:I, s:I, s:I, s:o}",
 	    "tunnel", ike_peer_name(sa->ip),
 	    "state", ike_state_name(sa->state),
 	    "role", sa->initiator ? "initiator" : "responder",
@@ -92,6 +103,9 @@ ike_sa_json(const struct ikesa *sa, ev_tstamp now)
 	    "established_age", (json_int_t)(sa->state == IKES_ESTABLISHED ?
 	    now - sa->established : 0),
 	    "nat_local", sa->nat_local, "nat_remote", sa->nat_remote,
+	    "port", (json_int_t)ike_sa_port(&sa->local),
+	    "remote_port", (json_int_t)ike_sa_port(&sa->remote),
+	    "nat_keepalives", (json_int_t)sa->keepalives,
 	    "child", ike_child_json(sa, now));
 }
 
@@ -104,11 +118,12 @@ ike_json(void)
 
 	TAILQ_FOREACH(sa, ike_sas(), entry)
 		json_array_append_new(arr, ike_sa_json(sa, now));
-	return json_pack("{s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
+	return json_pack("{s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
 	    "ike_sas", arr, "counters",
 	    "rx", (json_int_t)ike_st.rx, "tx", (json_int_t)ike_st.tx,
 	    "rx_dropped", (json_int_t)ike_st.rx_dropped,
 	    "rx_unknown_peer", (json_int_t)ike_st.rx_unknown_peer,
+	    "rx_keepalive", (json_int_t)ike_st.rx_keepalive,
 	    "auth_failed", (json_int_t)ike_st.auth_failed,
 	    "established", (json_int_t)ike_st.established,
 	    "cookies_sent", (json_int_t)ike_st.cookies_sent);

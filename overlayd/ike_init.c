@@ -94,8 +94,8 @@ ike_natd_check(struct ikesa *sa, const struct ike_msg *m, uint64_t spi_r)
 	sa->nat_remote = !src;
 	sa->nat_local = !dst;
 	if (sa->nat_remote || sa->nat_local)
-		log_info("tunnel %s: NAT detected (%s%s%s); NAT-T is not "
-		    "supported yet", ike_peer_name(sa->ip),
+		log_info("tunnel %s: NAT detected (%s%s%s)",
+		    ike_peer_name(sa->ip),
 		    sa->nat_local ? "here" : "",
 		    sa->nat_local && sa->nat_remote ? ", " : "",
 		    sa->nat_remote ? "at the peer" : "");
@@ -294,6 +294,14 @@ ike_init_response(struct ikesa *sa, struct ike_msg *m)
 	}
 	ike_dh_free(&sa->dh);	/* g^ir is used up: forget our secret */
 	ike_natd_check(sa, m, sa->spi_r);
+	/* RFC 7296 2.23; or always, like strongSwan with MOBIKE */
+	if (sa->nat_local || sa->nat_remote || sa->ip->conf.port ==
+	    IKE_NATT_PORT) {
+		struct sockaddr_storage	r = sa->remote;
+
+		ike_sa_set_port(&r, IKE_NATT_PORT);
+		ike_sa_natt(sa, &r);
+	}
 	if (ike_auth_start(sa) == -1)
 		ike_sa_fail(sa, "cannot send IKE_AUTH");
 }

@@ -17,6 +17,7 @@
 
 #include "ike_sa.h"
 #include "log.h"
+#include "peer.h"
 
 static struct ikesa_head	ike_sa_list = TAILQ_HEAD_INITIALIZER(ike_sa_list);
 static uint8_t			ike_txbuf[IKE_MSG_MAX];
@@ -45,6 +46,7 @@ ike_state_name(enum ike_state s)
 
 static void	ike_sa_rtx_cb(struct ev_loop *, ev_timer *, int);
 static void	ike_sa_life_cb(struct ev_loop *, ev_timer *, int);
+static void	ike_sa_keepalive_cb(struct ev_loop *, ev_timer *, int);
 
 struct ikesa *
 ike_sa_new(struct ike_peer *ip, bool initiator)
@@ -71,6 +73,9 @@ ike_sa_new(struct ike_peer *ip, bool initiator)
 		sa->spi_r = spi;
 	ev_timer_init(&sa->rtx, ike_sa_rtx_cb, 0, 0);
 	sa->rtx.data = sa;
+	ev_timer_init(&sa->keepalive, ike_sa_keepalive_cb, IKE_NATT_KEEPALIVE,
+	    IKE_NATT_KEEPALIVE);
+	sa->keepalive.data = sa;
 	ev_timer_init(&sa->life, ike_sa_life_cb, IKE_HALFOPEN_TIMEOUT, 0);
 	sa->life.data = sa;
 	ev_timer_start(ike_loop, &sa->life);
@@ -80,10 +85,63 @@ ike_sa_new(struct ike_peer *ip, bool initiator)
 }
 
 void
+ike_sa_set_port(struct sockaddr_storage *ss, uint16_t port)
+{
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+}
+
+/*
+ * The IKE SA moves to UDP 4500 (RFC 7296 2.23): from now on its messages
+ * go there after the non-ESP marker, to the peer's address and port as
+ * last seen. Behind a NAT we keep its mapping open with keepalives.
+ */
+void
+ike_sa_natt(struct ikesa *sa, const struct sockaddr_storage *remote)
+{
+	struct addr	a;
+	uint16_t	port = 0;
+
+	(void)addr_from_sa((const struct sockaddr *)remote, &a, &port);
+	log_info("tunnel %s: IKE SA moves to UDP 4500 (peer port %u)",
+	    ike_peer_name(sa->ip), port);
+	sa->natt = true;
+	sa->remote = *remote;
+	ike_sa_set_port(&sa->local, IKE_NATT_PORT);
+	if (sa->nat_local && !ev_is_active(&sa->keepalive))
+		ev_timer_start(ike_loop, &sa->keepalive);
+	/*
+	 * Behind a NAT the ESP-in-UDP socket on the tunnel's address opens
+	 * now, so that it, not the wildcard IKE socket, takes the peer's
+	 * first ESP (ike_child_install() sets the encapsulation for good).
+	 */
+	if ((sa->nat_local || sa->nat_remote) &&
+	    peer_set_encap(sa->ip->peer, ENCAP_UDP, remote) == -1)
+		log_warn("tunnel %s: ESP in UDP", ike_peer_name(sa->ip));
+}
+
+/* RFC 3948 2.3: one octet 0xFF, from behind the NAT only. */
+static void
+ike_sa_keepalive_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct ikesa	*sa = w->data;
+	static const uint8_t ka = 0xff;
+
+	if (ike_sock_send(&sa->local, &sa->remote, &ka, sizeof(ka)) == -1)
+		log_debug("tunnel %s: NAT keepalive: %s",
+		    ike_peer_name(sa->ip), strerror(errno));
+	else
+		sa->keepalives++;
+}
+
+void
 ike_sa_free(struct ikesa *sa)
 {
 	ev_timer_stop(ike_loop, &sa->rtx);
 	ev_timer_stop(ike_loop, &sa->life);
+	ev_timer_stop(ike_loop, &sa->keepalive);
 	ike_child_remove(sa);
 	TAILQ_REMOVE(&ike_sa_list, sa, entry);
 	ike_dh_free(&sa->dh);

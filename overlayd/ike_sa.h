@@ -32,6 +32,9 @@
 #include "meshcert.h"
 
 #define IKE_PORT		500
+#define IKE_NATT_PORT		4500	/* RFC 7296 2.23, RFC 3948 */
+#define IKE_NATT_MARKER		4	/* the non-ESP marker: zero octets */
+#define IKE_NATT_KEEPALIVE	20.0	/* seconds between NAT keepalives */
 #define IKE_NONCE_LEN		32
 #define IKE_RTX_FIRST		0.5	/* seconds before the first resend */
 #define IKE_RTX_TRIES		5	/* resends before giving up */
@@ -90,7 +93,7 @@ struct ikesa {
 	enum ike_state		 state;
 	bool			 initiator;
 	uint64_t		 spi_i, spi_r;
-	struct sockaddr_storage	 local, remote;	/* port 500 */
+	struct sockaddr_storage	 local, remote;	/* ports 500 or 4500 */
 	socklen_t		 sslen;
 	struct ike_suite	 suite;
 	struct ike_dh		 dh;
@@ -104,6 +107,9 @@ struct ikesa {
 	uint8_t			 cookie[IKE_COOKIE_MAX];
 	size_t			 cookielen;
 	bool			 nat_local, nat_remote;	/* NAT detected */
+	bool			 natt;		/* IKE moved to UDP 4500 */
+	ev_timer		 keepalive;	/* behind a NAT: RFC 3948 */
+	uint64_t		 keepalives;	/* sent */
 
 	/* our requests: window of one */
 	uint32_t		 req_next;
@@ -165,6 +171,8 @@ int		 ike_sa_keys(struct ikesa *, const uint8_t *gir, size_t);
 void		 ike_sa_hdr(struct ikesa *, struct ike_msg *, uint8_t exch,
 		    bool response, uint32_t msgid);
 const char	*ike_state_name(enum ike_state);
+void		 ike_sa_set_port(struct sockaddr_storage *, uint16_t);
+void		 ike_sa_natt(struct ikesa *, const struct sockaddr_storage *);
 
 /* ike_sock.c */
 int		 ike_sock_open(void);

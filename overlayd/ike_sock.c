@@ -1,8 +1,18 @@
 /*
- * ike_sock.c: the IKE sockets, UDP port 500 on the wildcard addresses of
- * both families, opened with the first IKE peer (while still privileged)
- * and kept until shutdown. The local address of each datagram comes from
- * IP_PKTINFO / IPV6_PKTINFO, and replies leave from it.
+ * ike_sock.c: the IKE sockets, UDP ports 500 and 4500 on the wildcard
+ * addresses of both families, opened with the first IKE peer (while still
+ * privileged) and kept until shutdown. The local address of each datagram
+ * comes from IP_PKTINFO / IPV6_PKTINFO, and replies leave from it.
+ *
+ * On port 4500 (RFC 7296 2.23, RFC 3948 2.2) an IKE message follows a
+ * non-ESP marker of four zero octets; anything else there is ESP in UDP
+ * or a NAT keepalive. The data plane's ESP-in-UDP sockets (`encap udp`)
+ * are bound to the tunnel's own address and port 4500 and so take the
+ * datagrams to that address (the kernel prefers the more specific bind;
+ * both sides set SO_REUSEADDR): they hand IKE to ike_natt_rx(). The
+ * wildcard socket here takes IKE on 4500 to any other address, and drops
+ * what is not IKE. Both go through ike_natt_rx(), the one place that
+ * reads the marker.
  */
 #include "config.h"
 
@@ -25,13 +35,46 @@
 #define IKE_SOCK_RCVBUF	(4 << 20)
 
 struct ike_sock {
-	int	fd;
-	int	af;
-	ev_io	ev;
+	int		fd;
+	int		af;
+	uint16_t	port;
+	ev_io		ev;
 };
 
-static struct ike_sock	ike_socks[2] = { { .fd = -1 }, { .fd = -1 } };
-static uint8_t		ike_rxbuf[IKE_MSG_MAX];
+/* [0]: port 500, [1]: port 4500; each IPv4, IPv6 */
+static struct ike_sock	ike_socks[2][2] = {
+	{ { .fd = -1 }, { .fd = -1 } }, { { .fd = -1 }, { .fd = -1 } }
+};
+static uint8_t		ike_rxbuf[IKE_MSG_MAX + IKE_NATT_MARKER];
+static uint8_t		ike_txbuf[IKE_MSG_MAX + IKE_NATT_MARKER];
+
+/*
+ * A datagram received on UDP 4500 (by the socket here or by the data
+ * plane's): an IKE message after the non-ESP marker is dispatched, a NAT
+ * keepalive is counted. Returns false for ESP, which is the caller's.
+ */
+bool
+ike_natt_rx(const uint8_t *buf, size_t len,
+    const struct sockaddr_storage *local,
+    const struct sockaddr_storage *remote)
+{
+	static const uint8_t	marker[IKE_NATT_MARKER];
+
+	if (len == 1 && buf[0] == 0xff) {
+		ike_st.rx_keepalive++;
+		return true;
+	}
+	if (len < IKE_NATT_MARKER ||
+	    memcmp(buf, marker, IKE_NATT_MARKER) != 0)
+		return false;
+	ike_st.rx++;
+	if (ike_loop == NULL || local->ss_family != remote->ss_family) {
+		ike_st.rx_dropped++;
+		return true;
+	}
+	ike_rx(buf + IKE_NATT_MARKER, len - IKE_NATT_MARKER, local, remote);
+	return true;
+}
 
 static void
 ike_sock_rx(struct ev_loop *loop, ev_io *w, int revents)
@@ -75,7 +118,7 @@ ike_sock_rx(struct ev_loop *loop, ev_io *w, int revents)
 				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
 				sin->sin_family = AF_INET;
 				sin->sin_addr = pi.ipi_addr;
-				sin->sin_port = htons(IKE_PORT);
+				sin->sin_port = htons(s->port);
 			} else if (cm->cmsg_level == IPPROTO_IPV6 &&
 			    cm->cmsg_type == IPV6_PKTINFO) {
 				struct in6_pktinfo	 pi;
@@ -84,8 +127,14 @@ ike_sock_rx(struct ev_loop *loop, ev_io *w, int revents)
 				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
 				sin6->sin6_family = AF_INET6;
 				sin6->sin6_addr = pi.ipi6_addr;
-				sin6->sin6_port = htons(IKE_PORT);
+				sin6->sin6_port = htons(s->port);
 			}
+		}
+		if (s->port == IKE_NATT_PORT) {
+			/* ESP to an address without `encap udp`: no SA */
+			if (!ike_natt_rx(ike_rxbuf, (size_t)n, &to, &from))
+				ike_st.rx_dropped++;
+			continue;
 		}
 		ike_st.rx++;
 		if (to.ss_family != from.ss_family) {
@@ -97,7 +146,7 @@ ike_sock_rx(struct ev_loop *loop, ev_io *w, int revents)
 }
 
 static int
-ike_sock_open1(struct ike_sock *s, int af)
+ike_sock_open1(struct ike_sock *s, int af, uint16_t port)
 {
 	struct sockaddr_storage	 ss;
 	struct sockaddr_in	*sin = (void *)&ss;
@@ -111,14 +160,14 @@ ike_sock_open1(struct ike_sock *s, int af)
 		return -1;
 	if (af == AF_INET) {
 		sin->sin_family = AF_INET;
-		sin->sin_port = htons(IKE_PORT);
+		sin->sin_port = htons(port);
 		len = sizeof(*sin);
 		if (setsockopt(s->fd, IPPROTO_IP, IP_PKTINFO, &one,
 		    sizeof(one)) == -1)
 			goto fail;
 	} else {
 		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(IKE_PORT);
+		sin6->sin6_port = htons(port);
 		len = sizeof(*sin6);
 		if (setsockopt(s->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
 		    sizeof(one)) == -1 ||
@@ -131,9 +180,14 @@ ike_sock_open1(struct ike_sock *s, int af)
 	    sizeof(rcvbuf)) == -1)
 		(void)setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
 		    sizeof(rcvbuf));
+	/* shared with the data plane's ESP-in-UDP sockets (sock.c) */
+	if (port == IKE_NATT_PORT && setsockopt(s->fd, SOL_SOCKET,
+	    SO_REUSEADDR, &one, sizeof(one)) == -1)
+		goto fail;
 	if (bind(s->fd, (struct sockaddr *)&ss, len) == -1)
 		goto fail;
 	s->af = af;
+	s->port = port;
 	ev_io_init(&s->ev, ike_sock_rx, s->fd, EV_READ);
 	s->ev.data = s;
 	ev_io_start(ike_loop, &s->ev);
@@ -145,30 +199,35 @@ ike_sock_open1(struct ike_sock *s, int af)
 }
 
 static void
-ike_sock_warn(const char *af)
+ike_sock_warn(const char *af, uint16_t port)
 {
 	if (errno == EACCES)	/* privileges dropped: a reload added IKE */
-		log_warnx("IKE: cannot bind UDP port %d (%s) without "
-		    "privileges: restart overlayd for the first IKE peer", IKE_PORT,
+		log_warnx("IKE: cannot bind UDP port %u (%s) without "
+		    "privileges: restart overlayd for the first IKE peer", port,
 		    af);
 	else
-		log_warn("IKE: UDP port %d (%s)", IKE_PORT, af);
+		log_warn("IKE: UDP port %u (%s)", port, af);
 }
 
 int
 ike_sock_open(void)
 {
-	if (ike_socks[0].fd == -1 && ike_sock_open1(&ike_socks[0],
-	    AF_INET) == -1) {
-		ike_sock_warn("IPv4");
-		return -1;
-	}
-	if (ike_socks[1].fd == -1 && ike_sock_open1(&ike_socks[1],
-	    AF_INET6) == -1) {
-		if (errno == EAFNOSUPPORT)	/* a host without IPv6 */
-			return 0;
-		ike_sock_warn("IPv6");
-		return -1;
+	static const uint16_t	 ports[2] = { IKE_PORT, IKE_NATT_PORT };
+	int			 i;
+
+	for (i = 0; i < 2; i++) {
+		if (ike_socks[i][0].fd == -1 && ike_sock_open1(
+		    &ike_socks[i][0], AF_INET, ports[i]) == -1) {
+			ike_sock_warn("IPv4", ports[i]);
+			return -1;
+		}
+		if (ike_socks[i][1].fd == -1 && ike_sock_open1(
+		    &ike_socks[i][1], AF_INET6, ports[i]) == -1) {
+			if (errno == EAFNOSUPPORT)	/* no IPv6 here */
+				continue;
+			ike_sock_warn("IPv6", ports[i]);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -176,22 +235,34 @@ ike_sock_open(void)
 void
 ike_sock_close(void)
 {
-	int	i;
+	int	i, j;
 
 	for (i = 0; i < 2; i++) {
-		if (ike_socks[i].fd == -1)
-			continue;
-		ev_io_stop(ike_loop, &ike_socks[i].ev);
-		close(ike_socks[i].fd);
-		ike_socks[i].fd = -1;
+		for (j = 0; j < 2; j++) {
+			if (ike_socks[i][j].fd == -1)
+				continue;
+			ev_io_stop(ike_loop, &ike_socks[i][j].ev);
+			close(ike_socks[i][j].fd);
+			ike_socks[i][j].fd = -1;
+		}
 	}
+}
+
+static uint16_t
+ike_sock_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
 }
 
 int
 ike_sock_send(const struct sockaddr_storage *local,
     const struct sockaddr_storage *remote, const uint8_t *buf, size_t len)
 {
-	struct ike_sock	*s = &ike_socks[remote->ss_family == AF_INET ? 0 : 1];
+	bool		 natt = ike_sock_port(local) == IKE_NATT_PORT;
+	struct ike_sock	*s = &ike_socks[natt][remote->ss_family == AF_INET ?
+			    0 : 1];
 	struct msghdr	 mh;
 	struct iovec	 iov;
 	struct cmsghdr	*cm;
@@ -206,6 +277,16 @@ ike_sock_send(const struct sockaddr_storage *local,
 	}
 	memset(&mh, 0, sizeof(mh));
 	memset(&cbuf, 0, sizeof(cbuf));
+	if (natt && len > 1) {	/* IKE after the non-ESP marker */
+		if (len > IKE_MSG_MAX) {
+			errno = EMSGSIZE;
+			return -1;
+		}
+		memset(ike_txbuf, 0, IKE_NATT_MARKER);
+		memcpy(ike_txbuf + IKE_NATT_MARKER, buf, len);
+		buf = ike_txbuf;
+		len += IKE_NATT_MARKER;
+	}
 	iov.iov_base = (void *)(uintptr_t)buf;
 	iov.iov_len = len;
 	mh.msg_name = (void *)(uintptr_t)remote;
@@ -238,6 +319,7 @@ ike_sock_send(const struct sockaddr_storage *local,
 	}
 	if (sendmsg(s->fd, &mh, 0) == -1)
 		return -1;
-	ike_st.tx++;
+	if (len > 1)		/* not a NAT keepalive */
+		ike_st.tx++;
 	return 0;
 }

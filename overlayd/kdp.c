@@ -69,8 +69,11 @@ kdp_encap_get(const struct addr *local)
 	if (e->fd == -1)
 		goto fail;
 	sslen = addr_to_sa(local, CONF_ESP_UDP_PORT, &ss);
+	/* SO_REUSEADDR: shared with IKE's wildcard UDP 4500 (ike_sock.c) */
 	if ((local->af == AF_INET6 && setsockopt(e->fd, IPPROTO_IPV6,
 	    IPV6_V6ONLY, &one, sizeof(one)) == -1) ||
+	    setsockopt(e->fd, SOL_SOCKET, SO_REUSEADDR, &one,
+	    sizeof(one)) == -1 ||
 	    bind(e->fd, (struct sockaddr *)&ss, sslen) == -1 ||
 	    setsockopt(e->fd, IPPROTO_UDP, UDP_ENCAP, &type,
 	    sizeof(type)) == -1)

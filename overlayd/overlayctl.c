@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +157,12 @@ show_tunnels(json_t *reply)
 	print_bird(json_object_get(reply, "bird"));
 }
 
+static bool
+jtrue(json_t *o, const char *k)
+{
+	return json_is_true(json_object_get(o, k));
+}
+
 static void
 show_ike(json_t *reply)
 {
@@ -171,6 +178,13 @@ show_ike(json_t *reply)
 		    jstr(sa, "role"), jstr(sa, "spi_i"), jstr(sa, "spi_r"),
 		    jstr(sa, "encryption"), jstr(sa, "dh"), jint(sa, "age"),
 		    jstr(sa, "peer_id"), jstr(sa, "shared_coi"));
+		printf("    UDP %" PRIu64 " to port %" PRIu64 ", NAT %s%s%s%s\n",
+		    jint(sa, "port"), jint(sa, "remote_port"),
+		    jtrue(sa, "nat_local") ? "detected here" : "",
+		    jtrue(sa, "nat_local") && jtrue(sa, "nat_remote") ?
+		    ", " : "", jtrue(sa, "nat_remote") ? "detected at the peer" :
+		    "", jtrue(sa, "nat_local") || jtrue(sa, "nat_remote") ? "" :
+		    "not detected");
 		if ((c = json_object_get(sa, "child")) != NULL &&
 		    json_is_object(c))
 			printf("    child: ESP %s %s, SPI in %s out %s, %s, "

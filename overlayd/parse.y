@@ -77,6 +77,7 @@ static struct {
 #define IKE_SEEN_RID		0x20
 #define IKE_SEEN_ENCR		0x40
 #define IKE_SEEN_PASSIVE	0x80
+#define IKE_SEEN_PORT		0x100
 
 #define KA_SEEN_INTERVAL	0x1
 #define KA_SEEN_MULT		0x2
@@ -418,6 +419,21 @@ peeropt		: LOCAL STRING {
 				YYABORT;
 			ps.peer->ike.on = true;
 			ps.peer->ike.passive = true;
+		}
+		| IKE PORT NUMBER {
+			uint64_t	v;
+
+			if (!num_take("ike port", $3, @3.first_line, 0, 500,
+			    4500, &v) ||
+			    !ike_once(IKE_SEEN_PORT, "ike port", @1.first_line))
+				YYABORT;
+			if (v != 500 && v != 4500) {
+				conf_err(@3.first_line, "ike port %llu: must be 500 or "
+				    "4500", (unsigned long long)v);
+				YYABORT;
+			}
+			ps.peer->ike.on = true;
+			ps.peer->ike.port = (uint16_t)v;
 		}
 		| SA sadir SPI word alg KEY word {
 			if (!sa_set($2, $4, @4.first_line, $5, $7,

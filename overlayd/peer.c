@@ -53,13 +53,54 @@ static uint32_t
 peer_inner_mtu(const struct peer *p, uint32_t pmtu)
 {
 	size_t	outer = (p->conf.local.af == AF_INET ? 20 : 40) +
-		    (p->conf.encap == ENCAP_UDP ? 8 : 0);
+		    (peer_encap(p) == ENCAP_UDP ? 8 : 0);
 	size_t	payload, gre = gre_hdrlen(p->conf.gre_key_set);
 
 	if (pmtu <= outer)
 		return 0;
 	payload = esp_max_payload(pmtu - outer);
 	return payload > gre ? (uint32_t)(payload - gre) : 0;
+}
+
+/* The encapsulation in use: the configured one, or UDP after a NAT. */
+enum conf_encap
+peer_encap(const struct peer *p)
+{
+	return p->sock != NULL ? p->sock->encap : p->conf.encap;
+}
+
+/*
+ * IKE found a NAT on the path (RFC 3948): ESP goes in UDP to `dst`, the
+ * peer's address and port as IKE sees them; or (dst NULL) back to the
+ * configured encapsulation and port. The user-space data plane only.
+ */
+int
+peer_set_encap(struct peer *p, enum conf_encap encap,
+    const struct sockaddr_storage *dst)
+{
+	struct usock	*s;
+
+	if (p->sock == NULL) {		/* the kernel's data plane */
+		if (encap == p->conf.encap)
+			return 0;
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	if (p->sock->encap != encap) {
+		if ((s = sock_get(&p->conf.local, encap)) == NULL)
+			return -1;
+		sock_put(p->sock);
+		p->sock = s;
+		log_info("tunnel %s: ESP %s", p->conf.name,
+		    encap == ENCAP_UDP ? "in UDP (NAT)" : "without UDP");
+	}
+	if (encap == ENCAP_UDP && dst != NULL)
+		memcpy(&p->dst, dst, p->dstlen);
+	else
+		p->dstlen = addr_to_sa(&p->conf.remote, encap == ENCAP_UDP ?
+		    p->conf.port : 0, &p->dst);
+	p->inner_mtu = peer_inner_mtu(p, p->pmtu);
+	return 0;
 }
 
 void

@@ -57,6 +57,9 @@ void		 peers_clear(void);
 struct peer_head *peers(void);
 struct peer	*peer_find(const char *name);
 void		 peer_set_pmtu(struct peer *, uint32_t);
+enum conf_encap	 peer_encap(const struct peer *);
+int		 peer_set_encap(struct peer *, enum conf_encap,
+		    const struct sockaddr_storage *);
 void		 peer_update_state(struct peer *);
 int		 peer_addrs_add(struct peer *);
 const char	*peer_state_str(const struct peer *);

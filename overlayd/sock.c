@@ -41,6 +41,10 @@ sock_setopts(int fd, sa_family_t af, enum conf_encap encap)
 {
 	int	one = 1, buf = SOCK_BUFSIZE, pmtu;
 
+	/* UDP 4500 is shared with IKE's wildcard socket (ike_sock.c) */
+	if (encap == ENCAP_UDP && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR,
+	    &one, sizeof(one)) == -1)
+		return -1;
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf)) == -1)
 		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
 	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf)) == -1)

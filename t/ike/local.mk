@@ -7,7 +7,8 @@ IKE_TESTS = \
 	t/ike/proposals.sh \
 	t/ike/reload.sh \
 	t/ike/cookie.sh \
-	t/ike/dpd.sh
+	t/ike/dpd.sh \
+	t/ike/nat.sh
 
 EXTRA_DIST += t/ike/common.sh
 TESTS += $(IKE_TESTS)

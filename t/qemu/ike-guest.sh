@@ -83,10 +83,9 @@ EOF
 		remote_addrs = $h
 		proposals = aes256gcm16-prfsha256-$groups
 		unique = never
-		# With MOBIKE charon moves to UDP 4500 at IKE_AUTH even
-		# without a NAT (RFC 7296 2.23 allows it); overlayd's IKE
-		# listens on port 500 only (doc/ike.md, "Not done yet").
-		mobike = no
+		# MOBIKE stays on (strongSwan's default): charon moves to
+		# UDP 4500 at IKE_AUTH even without a NAT (RFC 7296 2.23
+		# allows it) and overlayd follows it there.
 		dpd_delay = 0
 		local {
 			auth = pubkey

@@ -154,6 +154,10 @@ for i in $TUNNELS; do
 	[ "$(ike_get "c$i" '.child | "\(.mode) \(.encryption) \(.esn)"')" = \
 	    "transport aes-gcm-256 true" ] || fail "c$i: CHILD_SA algorithms"
 done
+# charon initiated c2 with MOBIKE on (its default): IKE moved to UDP 4500
+# at IKE_AUTH; c1, initiated by overlayd without a NAT, stays on 500
+[ "$(ike_get c2 .port)" = 4500 ] || fail "c2: IKE SA not on UDP 4500"
+[ "$(ike_get c1 .port)" = 500 ] || fail "c1: IKE SA not on UDP 500"
 
 # --- pings both ways -------------------------------------------------------------------
 log "pings from the host"

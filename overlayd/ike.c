@@ -103,14 +103,16 @@ ike_peer_stop(struct peer *p)
 		ike_sa_free(sa);
 	}
 	ike_cred_free(ip->cred);
+	ike_auth_chain_free(ip);
 	p->ike = NULL;
 	free(ip);
 }
 
 /*
  * On reload, an unchanged peer reads its files again: the next exchange
- * uses the new CRLs and certificate; SAs up stay up. On error the old
- * credentials stay.
+ * uses the new CRLs and certificate; SAs up stay up if the peer's chain
+ * still passes with the new CA and CRLs, else they are deleted. On error
+ * the old credentials stay.
  */
 void
 ike_peer_reload(struct peer *p)
@@ -129,6 +131,7 @@ ike_peer_reload(struct peer *p)
 	ike_cred_free(ip->cred);
 	ip->cred = c;
 	log_info("tunnel %s: IKE credentials reloaded", p->conf.name);
+	ike_auth_recheck(ip);
 }
 
 static bool

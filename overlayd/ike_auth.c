@@ -92,6 +92,74 @@ auth_add_ours(struct ikesa *sa, struct ike_msg *m, uint8_t *sig, size_t cap)
  * Who the peer is: chain, ID, AUTH, COI. 0, or -1 with the reason in why.
  * On success the SA keeps the peer's certificate.
  */
+void
+ike_auth_chain_free(struct ike_peer *ip)
+{
+	size_t	i;
+
+	for (i = 0; i < ip->npchain; i++) {
+		free(ip->pchain[i]);
+		ip->pchain[i] = NULL;
+	}
+	ip->npchain = 0;
+}
+
+/* Keep a copy of the chain the peer authenticated with, for reloads. */
+static void
+auth_keep_chain(struct ike_peer *ip, const struct mcert_der *ders, size_t n)
+{
+	size_t	i;
+
+	ike_auth_chain_free(ip);
+	for (i = 0; i < n; i++) {
+		if ((ip->pchain[i] = malloc(ders[i].len)) == NULL) {
+			/* fail closed: no chain, the next reload drops the SA */
+			log_warn("tunnel %s: keeping the peer's chain",
+			    ike_peer_name(ip));
+			ike_auth_chain_free(ip);
+			return;
+		}
+		memcpy(ip->pchain[i], ders[i].der, ders[i].len);
+		ip->pchainlen[i] = ders[i].len;
+		ip->npchain = i + 1;
+	}
+}
+
+/*
+ * After a reload the credentials (CA, CRLs) may have changed: the chain
+ * the peer authenticated with is checked again, now, and every IKE SA of
+ * the tunnel that is up is deleted if it no longer passes.
+ */
+void
+ike_auth_recheck(struct ike_peer *ip)
+{
+	struct mcert_der	 ders[MCERT_CHAIN_MAX];
+	struct mcert_cert	*leaf = NULL;
+	struct ikesa		*sa, *next;
+	char			 err[MCERT_ERR_MAX];
+	size_t			 i;
+	bool			 ok;
+
+	for (i = 0; i < ip->npchain; i++)
+		ders[i] = (struct mcert_der){ ip->pchain[i], ip->pchainlen[i] };
+	ok = ip->npchain > 0 && mcert_verify(ip->cred->store, ders,
+	    ip->npchain, 0, &leaf, err, sizeof(err)) == MCERT_OK;
+	if (ip->npchain == 0)
+		snprintf(err, sizeof(err), "the peer's chain was not kept");
+	mcert_free(leaf);
+	if (ok)
+		return;
+	for (sa = TAILQ_FIRST(ike_sas()); sa != NULL; sa = next) {
+		next = TAILQ_NEXT(sa, entry);
+		if (sa->ip != ip || sa->state != IKES_ESTABLISHED)
+			continue;
+		ike_st.auth_failed++;
+		ike_info_delete(sa);
+		ike_sa_fail(sa, "the peer's certificate fails after the "
+		    "reload: %s", err);
+	}
+}
+
 static int
 auth_check_peer(struct ikesa *sa, const struct ike_msg *m, char *why,
     size_t whylen)
@@ -166,6 +234,7 @@ auth_check_peer(struct ikesa *sa, const struct ike_msg *m, char *why,
 	snprintf(sa->peer_id, sizeof(sa->peer_id), "%s", idstr);
 	mcert_free(sa->peer_cert);
 	sa->peer_cert = leaf;
+	auth_keep_chain(sa->ip, ders, n);
 	return 0;
  fail:
 	mcert_free(leaf);

@@ -145,6 +145,10 @@ struct ike_peer {
 	ev_timer		 retry;
 	double			 retry_delay;
 	bool			 stopping;
+	/* the chain the peer last authenticated with, checked on reload */
+	uint8_t			*pchain[MCERT_CHAIN_MAX];
+	size_t			 pchainlen[MCERT_CHAIN_MAX];
+	size_t			 npchain;
 };
 
 /* ike.c */
@@ -212,6 +216,8 @@ bool		 ike_cookie_ok(const struct ike_msg *,
 
 /* ike_auth.c */
 int		 ike_auth_start(struct ikesa *);
+void		 ike_auth_chain_free(struct ike_peer *);
+void		 ike_auth_recheck(struct ike_peer *);
 void		 ike_auth_request(struct ikesa *, struct ike_msg *);
 void		 ike_auth_response(struct ikesa *, struct ike_msg *);
 

@@ -51,7 +51,7 @@ priv_drop(uid_t uid, gid_t gid)
 	capng_clear(CAPNG_SELECT_BOTH);
 	if (capng_updatev(CAPNG_ADD,
 	    CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET,
-	    CAP_NET_ADMIN, CAP_NET_RAW, -1) == -1) {
+	    CAP_NET_ADMIN, CAP_NET_RAW, CAP_NET_BIND_SERVICE, -1) == -1) {
 		log_warnx("capng_updatev failed");
 		return -1;
 	}

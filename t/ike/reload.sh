@@ -2,8 +2,10 @@
 # t/ike/reload.sh: an IKE-keyed tunnel across reloads. Unchanged, it keeps
 # its IKE SA; removed from A's configuration, A sends DELETE and B drops
 # its SAs at once (not after a timeout); added back, A brings it up again
-# with a new IKE SA. B's certificate revoked and A reloaded: A reads the
-# new CRL, and B's next attempt is refused.
+# with a new IKE SA; the same after a restart with no IKE peer at all
+# (the reload opens UDP 500 after the privilege drop). B's certificate
+# revoked and A reloaded: A reads the new CRL, deletes the IKE SA that was
+# up with B at once, and B's next attempt is refused.
 #
 #   +------------------------+             +--------------------------+
 #   | ns A  initiator        |  UDP 500    | ns B  passive            |
@@ -51,11 +53,26 @@ wait_ping A "$OVL4_B" 20
 [ "$(spis A)" != "$sa0" ] || fail "the old IKE SA is back"
 [ "$(spis A)" = "$(spis B)" ] || fail "A and B disagree: $(spis A) / $(spis B)"
 
-log "B revoked, A reloaded: B's next IKE SA is refused"
+log "A restarted with no IKE peer; the first one added by a reload binds UDP 500"
+stop_overlayd A
+wait_for 5 ike_sas_are B 0
+sed '/^peer/,$d' "$T_TMP/A.ike" | write_file 0640 "$T_TMP/A.conf"
+start_overlayd A "$T_TMP/A.conf"
+write_file 0640 "$T_TMP/A.conf" <"$T_TMP/A.ike"
+ctl A reload
+wait_ping A "$OVL4_B" 20
+! log_has A "IKE: cannot" || fail "A could not open its IKE sockets"
+
+log "B revoked, A reloaded: A deletes the IKE SA up with B at once"
 pki revoke -d acme acme/nodes/nb.crt
 bundle
 ctl A reload
 log_has A "tunnel b: IKE credentials reloaded" || fail "A did not reload"
+wait_for 5 log_has A "the peer's certificate fails after the reload: certificate revoked: CN=nb,O=acme"
+wait_for 5 no_sa B a
+wait_for 5 no_sa A b
+
+log "and B's next IKE SA is refused"
 stop_overlayd B
 ike_lab acme/nodes/na acme/nodes/nb --a "ike passive"
 start_overlayd B "$T_TMP/B.conf"

@@ -17,7 +17,7 @@ need_cmd setpriv
 
 uid=$(id -u overlayd)
 gid=$(id -g overlayd)
-CAPS=0000000000003000	# cap_net_admin (12), cap_net_raw (13)
+CAPS=0000000000003400	# cap_net_bind_service (10), cap_net_admin (12), cap_net_raw (13)
 
 # field FILE NAME: the value of NAME: in a /proc status file.
 field() {

@@ -2,7 +2,9 @@
  * kdp.c: the kernel data plane behind dp.h's SA-install interface: per
  * tunnel a GRE device, two XFRM policies (out and in, GRE between the
  * outer addresses) and the XFRM states keying sources install; for ESP
- * in UDP, the UDP 4500 socket the kernel takes ESP from.
+ * in UDP, the UDP 4500 socket the kernel takes ESP from. The kernel
+ * passes up to that socket what is not ESP (IKE after the non-ESP marker,
+ * RFC 3948 2.2): it goes to ike_natt_rx().
  */
 #include "config.h"
 
@@ -15,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ike.h"
 #include "kdp.h"
 #include "log.h"
 #include "nl.h"
@@ -32,9 +35,12 @@ struct kdp_encap {
 	TAILQ_ENTRY(kdp_encap)	 entry;
 	struct addr		 local;
 	int			 fd;
+	ev_io			 rx;
 	unsigned int		 refs;
 };
 static TAILQ_HEAD(, kdp_encap)	 encaps = TAILQ_HEAD_INITIALIZER(encaps);
+static struct ev_loop		*kdp_loop;
+static uint8_t			 kdp_rxbuf[65536];
 
 struct kdp_peer {
 	uint32_t		 reqid;
@@ -48,6 +54,45 @@ struct kdp_peer {
 };
 
 static bool	kdp_swept;
+
+void
+kdp_init(struct ev_loop *loop)
+{
+	kdp_loop = loop;
+}
+
+/*
+ * What the kernel did not take as ESP on a UDP 4500 socket: IKE after the
+ * non-ESP marker (a NAT keepalive the kernel eats itself). Anything else
+ * is dropped.
+ */
+static void
+kdp_encap_rx(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct kdp_encap	*e = w->data;
+	struct sockaddr_storage	 from, local;
+	socklen_t		 fromlen;
+	ssize_t			 n;
+	int			 i;
+
+	(void)loop;
+	(void)revents;
+	(void)addr_to_sa(&e->local, CONF_ESP_UDP_PORT, &local);
+	for (i = 0; i < 64; i++) {
+		memset(&from, 0, sizeof(from));
+		fromlen = sizeof(from);
+		n = recvfrom(e->fd, kdp_rxbuf, sizeof(kdp_rxbuf), MSG_DONTWAIT,
+		    (struct sockaddr *)&from, &fromlen);
+		if (n == -1) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_warn("UDP 4500 encapsulation socket");
+			return;
+		}
+		if (!ike_natt_rx(kdp_rxbuf, (size_t)n, &local, &from))
+			log_debug("UDP 4500: %zd octets neither ESP nor IKE "
+			    "dropped", n);
+	}
+}
 
 static struct kdp_encap *
 kdp_encap_get(const struct addr *local)
@@ -80,6 +125,11 @@ kdp_encap_get(const struct addr *local)
 		goto fail;
 	e->local = *local;
 	e->refs = 1;
+	if (kdp_loop != NULL) {
+		ev_io_init(&e->rx, kdp_encap_rx, e->fd, EV_READ);
+		e->rx.data = e;
+		ev_io_start(kdp_loop, &e->rx);
+	}
 	TAILQ_INSERT_TAIL(&encaps, e, entry);
 	return e;
 fail:
@@ -95,6 +145,8 @@ kdp_encap_put(struct kdp_encap *e)
 	if (e == NULL || --e->refs > 0)
 		return;
 	TAILQ_REMOVE(&encaps, e, entry);
+	if (kdp_loop != NULL)
+		ev_io_stop(kdp_loop, &e->rx);
 	close(e->fd);
 	free(e);
 }

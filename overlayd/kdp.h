@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <ev.h>
+
 #include "dp.h"
 #include "esp.h"
 
@@ -29,6 +31,7 @@ struct mnl_socket;
 struct nlmsghdr;
 
 /* kdp.c: per tunnel */
+void		 kdp_init(struct ev_loop *);
 int		 kdp_peer_setup(struct peer *);
 void		 kdp_peer_destroy(struct peer *);
 int		 kdp_sa_install(struct peer *, enum sa_dir,

@@ -163,6 +163,7 @@ main(int argc, char *argv[])
 	loop = ev_default_loop(EVFLAG_AUTO);
 	if (nl_open() == -1)
 		fatal("netlink");
+	kdp_init(loop);
 	if (dp_init(loop) == -1)
 		fatal("data plane");
 	peer_init(loop);

@@ -126,6 +126,14 @@ run nsx A $IP addr add 198.51.100.101/24 dev ul1
 run nsx B $IP addr add 198.51.100.102/24 dev ul1
 run $IP addr add 198.51.100.32/24 dev eth0
 run $IP route add 198.51.100.31/32 dev eth0 src 198.51.100.32
+run $IP addr add 198.51.100.42/24 dev eth0
+run $IP route add 198.51.100.41/32 dev eth0 src 198.51.100.42
+# g4's IKE credentials, readable by the unprivileged daemon
+for f in ng.chain.pem ng.key mesh.pem; do
+	cp "/share/$f" "/etc/$f"
+	chown root:overlayd "/etc/$f"
+	chmod 0640 "/etc/$f"
+done
 
 # A's BIRD: overlayd keeps p_ab3 enabled exactly while ab3 is up
 run nsx A bird -c /share/bird-A.conf -s /run/bird-A.ctl -P /run/bird-A.pid -g overlayd
@@ -252,6 +260,19 @@ say "ab3 up again: p_ab3 enabled in BIRD"
 for t in g1 g2 g3; do
 	gpoll 30 is_up G $t || { show_log G; gfail "G: $t not up"; }
 done
+# g4 keyed by IKE: its CHILD_SA in the kernel's XFRM, IKE_AUTH via the
+# kernel's ESP-in-UDP socket on 4500
+gpoll 90 is_up G g4 || { show_log G; gfail "G: g4 (IKE) not up"; }
+overlayctl -s /run/G.sock show ike
+_ike=$(overlayctl -s /run/G.sock --json show ike)
+echo "$_ike" | jq -e '.ike_sas[] | select(.tunnel == "g4") |
+	.state == "established" and .role == "responder" and .port == 4500 and
+	.child != null and .peer_id == "CN=nh,O=acme"' >/dev/null ||
+	gfail "G: g4's IKE SA is not as expected"
+_spi=$(field G g4 .spi_in)
+nsx G $IP xfrm state | grep -q "spi $_spi " || gfail "G: g4's inbound SA $_spi not in XFRM"
+run ping -c 2 -W 2 198.18.2.6
+run ping -c 2 -W 2 2001:db8:ff:b4::2
 # keepalives with the host's userspace data plane on g3
 gpoll 30 ka_up G g3 || { show_log G; gfail "G: g3 keepalives not up"; }
 [ "$(field G g3 .bfd.rx_invalid)" = 0 ] || gfail "G: g3 invalid keepalives"

@@ -21,19 +21,25 @@
 # The BIRD coupling on the kernel backend: a BIRD in A has p_ab3 bound
 # to ab3; overlayd keeps it enabled while ab3 is up, disables it when the
 # cut takes ab3 down and enables it again when ab3 is back.
+# IKE on the kernel backend: tunnel g4 between the host (userspace,
+# initiator, `ike port 4500`) and G (kernel, passive), ESP in UDP, keyed
+# by IKEv2 with mesh certificates: IKE_AUTH to G's address on UDP 4500
+# lands on the kernel's ESP-in-UDP socket, which hands it to IKE; the
+# CHILD_SA becomes XFRM states; pings both ways; SIGTERM deletes them.
 #
 #   +-------------------------+        +------------------------------------+
 #   | ns H (host)             |  tap   | guest G: overlayd, kernel backend  |
-#   |  overlayd (userspace)   +--------+ eth0 198.51.100.12, .22            |
+#   |  overlayd (userspace)   +--------+ eth0 198.51.100.12, .22, .32, .42  |
 #   |  198.51.100.11, .21,    |        |  ns A  ul0 203.0.113.1             |
 #   |  .31 (g3, keepalives)   |        |   |    2001:db8:203::1   (veth)    |
+#   |  .41 (g4, IKE)          |        |   |                                |
 #   +-------------------------+        |   |    ul1 198.51.100.101 (ab3)    |
 #                                      |  ns B  ul0 203.0.113.2 / ::2       |
 #                                      |        ul1 198.51.100.102          |
 #                                      +------------------------------------+
 set -eu
-# shellcheck source=t/lib.sh
-. "$(dirname "$0")/../lib.sh"
+# shellcheck source=t/ike/common.sh
+. "$(dirname "$0")/../ike/common.sh"
 # shellcheck source=t/qemu/host.sh
 . "$(dirname "$0")/host.sh"
 need_root
@@ -52,6 +58,26 @@ guest_conf() {	# FILE NAME: the header of a guest overlayd.conf
 	echo "control socket \"/run/$2.sock\""
 	echo 'control group "overlayd"'
 	echo 'dataplane kernel'
+}
+
+# ike_creds CRED CA: the IKE credentials CRED.* and the CA bundle CA
+ike_creds() {
+	echo "ike certificate \"$1.chain.pem\""
+	echo "ike key \"$1.key\""
+	echo "ike ca \"$2\""
+}
+
+# ike_peer NAME LOCAL REMOTE A4 A6 LINE: a peer keyed by IKE, ESP in UDP
+ike_peer() {
+	echo
+	echo "peer \"$1\" {"
+	echo "	local $2"
+	echo "	remote $3"
+	echo "	encap udp"
+	echo "	address $4"
+	echo "	address $5"
+	echo "	$6"
+	echo "}"
 }
 
 # peer_block NAME LOCAL REMOTE ENCAP ESN GREKEY A4 A6 SPI_IN KEY_IN SPI_OUT
@@ -115,26 +141,42 @@ for ns in A B; do
 done
 {
 	guest_conf G G
+	ike_creds /etc/ng /etc/mesh.pem
 	peer_block g1 198.51.100.12 198.51.100.11 esp yes - 198.18.2.1/31 \
 		2001:db8:ff:b1::3/127 0x0000d101 "$k5" 0x0000d102 "$k6" 256
 	peer_block g2 198.51.100.22 198.51.100.21 udp no - 198.18.2.3/31 \
 		2001:db8:ff:b2::3/127 0x0000d201 "$k7" 0x0000d202 "$k8" 128
 	peer_block g3 198.51.100.32 198.51.100.31 udp yes - 198.18.2.5/31 \
 		2001:db8:ff:b3::3/127 0x0000d301 "$k11" 0x0000d302 "$k12" 128 "$KA"
+	ike_peer g4 198.51.100.42 198.51.100.41 198.18.2.7/31 \
+		2001:db8:ff:b4::3/127 "ike passive"
 } >"$share/G.conf"
 {
 	echo "# $T_NAME: generated"
 	echo 'user "overlayd"'
 	echo "control socket \"$T_TMP/run/H.sock\""
 	echo 'control group "overlayd"'
+	ike_creds "$T_TMP/pki/acme/nodes/nh" "$T_TMP/pki/mesh.pem"
 	peer_block g1 198.51.100.11 198.51.100.12 esp yes - 198.18.2.0/31 \
 		2001:db8:ff:b1::2/127 0x0000d102 "$k6" 0x0000d101 "$k5" 256
 	peer_block g2 198.51.100.21 198.51.100.22 udp no - 198.18.2.2/31 \
 		2001:db8:ff:b2::2/127 0x0000d202 "$k8" 0x0000d201 "$k7" 128
 	peer_block g3 198.51.100.31 198.51.100.32 udp yes - 198.18.2.4/31 \
 		2001:db8:ff:b3::2/127 0x0000d302 "$k12" 0x0000d301 "$k11" 128 "$KA"
+	ike_peer g4 198.51.100.41 198.51.100.42 \
+		198.18.2.6/31 2001:db8:ff:b4::2/127 "ike port 4500"
 } | write_file 0640 "$T_TMP/H.conf"
 head -c 256K /dev/urandom >"$share/data.bin"
+# the mesh PKI of g4: nh on the host, ng in the guest
+mkdir -p "$T_TMP/pki"
+pki root -d root --prefix 198.18.0.0/15 --prefix 192.0.2.0/24 \
+    --prefix 2001:db8::/32 --asn 64512-65534
+pki org -d root -o acme --coi red --prefix 198.18.0.0/16 --asn 64600-64699 acme
+pki node -d acme --coi red --ip 198.51.100.41 nh
+pki node -d acme --coi red --ip 198.51.100.42 ng
+bundle
+cp "$T_TMP/pki/acme/nodes/ng.chain.pem" "$T_TMP/pki/acme/nodes/ng.key" \
+    "$T_TMP/pki/mesh.pem" "$share/"
 
 ns_add H
 n H ip tuntap add dev qtap0 mode tap
@@ -142,6 +184,7 @@ n H ip link set qtap0 up
 n H ip addr add 198.51.100.11/24 dev qtap0
 n H ip addr add 198.51.100.21/24 dev qtap0
 n H ip addr add 198.51.100.31/24 dev qtap0
+n H ip addr add 198.51.100.41/24 dev qtap0
 start_overlayd H "$T_TMP/H.conf"
 
 port_listening() {
@@ -176,6 +219,21 @@ for t in g1 g2; do
 	[ "$(tun_get H "$t" .rx_packets)" -ge 4 ] || fail "host: few rx on $t"
 done
 [ "$(tun_get H g1 .rx_bytes)" -gt 262144 ] || fail "host: g1 rx_bytes below the data"
+
+log "IKE: host (userspace, initiator) <-> guest (kernel backend, passive) on g4"
+g4_ike() {	# FILTER: of the host's IKE SA of g4
+	ctl H --json show ike | jq -er '.ike_sas[] | select(.tunnel == "g4") | '"$1"
+}
+wait_for 60 g4_ike '.state == "established" and .child != null'
+ctl H show ike
+[ "$(g4_ike .port)" = 4500 ] || fail "host: g4's IKE SA not on UDP 4500"
+[ "$(g4_ike .peer_id)" = "CN=ng,O=acme" ] || fail "host: g4 peer id $(g4_ike .peer_id)"
+for a in 198.18.2.7 2001:db8:ff:b4::3; do
+	wait_ping H "$a" 20
+	n H ping -n -c 2 -i 0.2 -W 2 "$a"
+done
+[ "$(tun_get H g4 '.drops | add')" = 0 ] || fail "host: drops on g4"
+[ "$(tun_get H g4 .spi_in)" = "$(g4_ike .child.spi_in)" ] || fail "host: g4's SA is not the CHILD_SA"
 
 log "keepalives: host (userspace) <-> guest (kernel backend) on g3"
 ka_up() {	# LABEL TUNNEL: keepalives up on both ends, one condition

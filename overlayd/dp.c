@@ -612,6 +612,14 @@ dp_deliver(struct peer *p, struct pkt *pk)
 	p->stats.rx_bytes += pk->len;
 }
 
+static in_port_t
+dp_port(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return ((const struct sockaddr_in *)sa)->sin_port;
+	return ((const struct sockaddr_in6 *)sa)->sin6_port;
+}
+
 static void
 dp_input(struct usock *s, struct pkt *pk, const struct sockaddr *from)
 {
@@ -663,6 +671,9 @@ dp_input(struct usock *s, struct pkt *pk, const struct sockaddr *from)
 		dp_drop(&e->peer->stats, DROP_MALFORMED);
 		return;
 	}
+	if (s->encap == ENCAP_UDP && e->peer->ike != NULL &&
+	    dp_port(from) != dp_port((struct sockaddr *)&e->peer->dst))
+		ike_peer_esp_moved(e->peer, from);
 	dp_deliver(e->peer, pk);
 }
 

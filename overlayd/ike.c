@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -230,6 +231,49 @@ ike_port(const struct sockaddr_storage *ss)
 	if (ss->ss_family == AF_INET)
 		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
 	return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+}
+
+/*
+ * The data plane took authentic ESP in UDP from the peer's address but
+ * another port than the one we send to: the peer's NAT has a new mapping
+ * (RFC 7296 2.23). ESP moves nothing by itself; a liveness check goes to
+ * the new port, and its authenticated answer moves the IKE SA and the
+ * ESP destination there (ike_float). At most once a second.
+ */
+void
+ike_peer_esp_moved(struct peer *p, const struct sockaddr *from)
+{
+	struct ike_peer		*ip = p->ike;
+	struct ikesa		*sa;
+	struct sockaddr_storage	 to;
+	ev_tstamp		 now;
+
+	if (ip == NULL || ike_loop == NULL)
+		return;
+	now = ev_now(ike_loop);
+	if (now - ip->probed < 1.0)
+		return;
+	TAILQ_FOREACH(sa, ike_sas(), entry)
+		if (sa->ip == ip && sa->state == IKES_ESTABLISHED &&
+		    sa->natt && sa->nat_remote)
+			break;
+	if (sa == NULL || sa->req_pending || from->sa_family !=
+	    sa->remote.ss_family)
+		return;
+	memset(&to, 0, sizeof(to));
+	memcpy(&to, from, from->sa_family == AF_INET ?
+	    sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6));
+	if (ike_same_remote(sa, &to))
+		return;
+	ip->probed = now;
+	log_info("tunnel %s: ESP from the peer's port %u, IKE on %u: a "
+	    "liveness check there", ike_peer_name(ip), ike_port(&to),
+	    ike_port(&sa->remote));
+	if (ike_info_dpd(sa) == -1)
+		return;
+	if (ike_sock_send(&sa->local, &to, sa->req, sa->reqlen) == -1)
+		log_debug("tunnel %s: liveness check to the new port: %s",
+		    ike_peer_name(ip), strerror(errno));
 }
 
 /*

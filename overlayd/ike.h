@@ -32,6 +32,8 @@ int		 ike_peer_start(struct peer *);
 void		 ike_peer_stop(struct peer *);	/* DELETE to the peer */
 void		 ike_peer_reload(struct peer *);	/* credentials again */
 const struct ike_stats *ike_stats(void);
+/* authentic ESP in UDP from another port of the peer's address */
+void		 ike_peer_esp_moved(struct peer *, const struct sockaddr *);
 /* a datagram on UDP 4500 that may be IKE; false: ESP (ike_sock.c) */
 bool		 ike_natt_rx(const uint8_t *, size_t,
 		    const struct sockaddr_storage *,

@@ -145,6 +145,7 @@ struct ike_peer {
 	ev_timer		 retry;
 	double			 retry_delay;
 	bool			 stopping;
+	ev_tstamp		 probed;	/* ike_peer_esp_moved() */
 	/* the chain the peer last authenticated with, checked on reload */
 	uint8_t			*pchain[MCERT_CHAIN_MAX];
 	size_t			 pchainlen[MCERT_CHAIN_MAX];

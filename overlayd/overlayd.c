@@ -176,7 +176,8 @@ main(int argc, char *argv[])
 		log_warnx("some tunnels failed to come up");
 	if (priv_drop(uid, gid) == -1)
 		fatalx("cannot drop privileges");
-	log_info("running as %s with CAP_NET_ADMIN and CAP_NET_RAW", conf->user);
+	log_info("running as %s with CAP_NET_ADMIN, CAP_NET_RAW and "
+	    "CAP_NET_BIND_SERVICE", conf->user);
 	if (access(conffile, R_OK) == -1)
 		log_warnx("%s is not readable by %s: SIGHUP reload will fail",
 		    conffile, conf->user);

@@ -4,7 +4,10 @@
 # router's outside address and is passive. NAT_DETECTION shows the NAT,
 # A moves IKE to UDP 4500 for IKE_AUTH, and the CHILD_SA is ESP in UDP
 # though both ends are configured `encap esp`; A, behind the NAT, sends
-# NAT keepalives. Ping and TCP through the tunnel.
+# NAT keepalives. Ping and TCP through the tunnel. Then the NAT's mapping
+# changes (its conntrack entries deleted, a new port range): B takes A's
+# ESP from the new port, checks the IKE SA there, and the answer moves the
+# same IKE SA and B's ESP to it; pings both ways again.
 # Then without a NAT: C moves IKE to 4500 for IKE_AUTH anyway (`ike port
 # 4500`, as strongSwan does with MOBIKE); D serves it there, and ESP stays
 # as configured.
@@ -14,7 +17,7 @@
 set -eu
 # shellcheck source=t/ike/common.sh
 . "$(dirname "$0")/common.sh"
-need_cmd ping socat ss sha256sum nft
+need_cmd ping socat ss sha256sum nft conntrack
 
 RA=198.51.100.254 RB=203.0.113.254 B4=203.0.113.2
 
@@ -107,6 +110,39 @@ wait_for 30 ka_gt A 0
 wait_for 5 ike_counter_gt B rx_keepalive 0
 [ "$(ike B .nat_keepalives)" = 0 ] || fail "B sent keepalives"
 n A ping -n -c 2 -i 0.2 -W 1 "$OVL4_B"
+
+log "the NAT's mapping changes: B follows A to its new port"
+spis() {
+	ike "$1" '"\(.spi_i)/\(.spi_r)"'
+}
+moved() {	# B's IKE SA and its ESP both to a port of the new range
+	local p
+	p=$(ike B .remote_port)
+	[ "$p" -ge 40000 ] && [ "$p" -le 40999 ]
+}
+sa_a=$(spis A) sa_b=$(spis B)
+n R nft -f - <<NFT
+flush ruleset
+table ip nat {
+	chain post {
+		type nat hook postrouting priority srcnat;
+		oifname "out0" meta l4proto udp masquerade to :40000-40999
+		oifname "out0" masquerade
+	}
+}
+NFT
+n R conntrack -D -p udp >/dev/null 2>&1 || true
+[ -z "$(nq R conntrack -L -p udp 2>/dev/null)" ] || fail "R: conntrack entries left"
+# A's pings are ESP to B from the new mapping; B answers only once moved
+wait_for 20 moved
+wait_ping A "$OVL4_B" 10
+n B ping -n -c 2 -i 0.2 -W 1 "$OVL4_A"
+ctl B show ike
+log_has B "tunnel a: ESP from the peer's port $(ike B .remote_port), IKE on 4500: a liveness check there" ||
+	fail "B: no log line of the check"
+log_has B "tunnel a: IKE SA moves to UDP 4500 (peer port $(ike B .remote_port))" ||
+	fail "B: no log line of the move"
+[ "$(spis A) $(spis B)" = "$sa_a $sa_b" ] || fail "the IKE SA was replaced, not moved"
 stop_overlayd A
 stop_overlayd B
 

@@ -132,7 +132,7 @@ ike_peer_reload(struct peer *p)
 	ike_cred_free(ip->cred);
 	ip->cred = c;
 	log_info("tunnel %s: IKE credentials reloaded", p->conf.name);
-	ike_auth_recheck(ip);
+	ike_auth_recheck(ip, "after the reload");
 }
 
 static bool

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ike_sa.h"
 #include "log.h"
@@ -97,6 +98,7 @@ ike_auth_chain_free(struct ike_peer *ip)
 {
 	size_t	i;
 
+	ev_timer_stop(ike_loop, &ip->expiry);
 	for (i = 0; i < ip->npchain; i++) {
 		free(ip->pchain[i]);
 		ip->pchain[i] = NULL;
@@ -104,34 +106,53 @@ ike_auth_chain_free(struct ike_peer *ip)
 	ip->npchain = 0;
 }
 
-/* Keep a copy of the chain the peer authenticated with, for reloads. */
 static void
-auth_keep_chain(struct ike_peer *ip, const struct mcert_der *ders, size_t n)
+auth_expiry_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
+	(void)loop;
+	(void)revents;
+	ike_auth_recheck(w->data, "at its expiry");
+}
+
+/*
+ * Keep a copy of the chain the peer authenticated with, for reloads, and
+ * check it again the second its certificate expires: IKE SA rekeying does
+ * not authenticate again, and an SA must not outlive the certificate.
+ */
+static void
+auth_keep_chain(struct ike_peer *ip, const struct mcert_der *ders, size_t n,
+    const struct mcert_cert *leaf)
+{
+	double	left;
 	size_t	i;
 
 	ike_auth_chain_free(ip);
 	for (i = 0; i < n; i++) {
 		if ((ip->pchain[i] = malloc(ders[i].len)) == NULL) {
-			/* fail closed: no chain, the next reload drops the SA */
+			/* fail closed: no chain, the next check drops the SA */
 			log_warn("tunnel %s: keeping the peer's chain",
 			    ike_peer_name(ip));
 			ike_auth_chain_free(ip);
-			return;
+			break;
 		}
 		memcpy(ip->pchain[i], ders[i].der, ders[i].len);
 		ip->pchainlen[i] = ders[i].len;
 		ip->npchain = i + 1;
 	}
+	left = difftime(mcert_info(leaf)->not_after, time(NULL)) + 1;
+	ev_timer_init(&ip->expiry, auth_expiry_cb, left > 1 ? left : 1, 0);
+	ip->expiry.data = ip;
+	ev_timer_start(ike_loop, &ip->expiry);
 }
 
 /*
- * After a reload the credentials (CA, CRLs) may have changed: the chain
- * the peer authenticated with is checked again, now, and every IKE SA of
- * the tunnel that is up is deleted if it no longer passes.
+ * After a reload the credentials (CA, CRLs) may have changed, and a
+ * certificate expires: the chain the peer authenticated with is checked
+ * again, now, and every IKE SA of the tunnel that is up is deleted if it
+ * no longer passes.
  */
 void
-ike_auth_recheck(struct ike_peer *ip)
+ike_auth_recheck(struct ike_peer *ip, const char *when)
 {
 	struct mcert_der	 ders[MCERT_CHAIN_MAX];
 	struct mcert_cert	*leaf = NULL;
@@ -155,8 +176,8 @@ ike_auth_recheck(struct ike_peer *ip)
 			continue;
 		ike_st.auth_failed++;
 		ike_info_delete(sa);
-		ike_sa_fail(sa, "the peer's certificate fails after the "
-		    "reload: %s", err);
+		ike_sa_fail(sa, "the peer's certificate fails %s: %s", when,
+		    err);
 	}
 }
 
@@ -234,7 +255,7 @@ auth_check_peer(struct ikesa *sa, const struct ike_msg *m, char *why,
 	snprintf(sa->peer_id, sizeof(sa->peer_id), "%s", idstr);
 	mcert_free(sa->peer_cert);
 	sa->peer_cert = leaf;
-	auth_keep_chain(sa->ip, ders, n);
+	auth_keep_chain(sa->ip, ders, n, leaf);
 	return 0;
  fail:
 	mcert_free(leaf);

@@ -146,7 +146,9 @@ struct ike_peer {
 	double			 retry_delay;
 	bool			 stopping;
 	ev_tstamp		 probed;	/* ike_peer_esp_moved() */
-	/* the chain the peer last authenticated with, checked on reload */
+	/* the chain the peer last authenticated with, checked on reload
+	 * and when its certificate expires */
+	ev_timer		 expiry;
 	uint8_t			*pchain[MCERT_CHAIN_MAX];
 	size_t			 pchainlen[MCERT_CHAIN_MAX];
 	size_t			 npchain;
@@ -218,7 +220,7 @@ bool		 ike_cookie_ok(const struct ike_msg *,
 /* ike_auth.c */
 int		 ike_auth_start(struct ikesa *);
 void		 ike_auth_chain_free(struct ike_peer *);
-void		 ike_auth_recheck(struct ike_peer *);
+void		 ike_auth_recheck(struct ike_peer *, const char *when);
 void		 ike_auth_request(struct ikesa *, struct ike_msg *);
 void		 ike_auth_response(struct ikesa *, struct ike_msg *);
 

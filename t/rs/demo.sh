@@ -1,7 +1,8 @@
 #!/bin/bash
 # t/rs/demo.sh: examples/demo, the README's first Quick-start command,
 # runs to the end on this build (DEMO_BUILD: no package install, no
-# build) and shows what the README promises: the two-node tunnel pinging,
+# build) and shows what the README promises: the two-node tunnel keyed by
+# IKEv2 with mesh certificates, and pinging,
 # the COI mesh of examples/coi-mesh.conf with each member holding exactly
 # its entitled routes and why, the refused routes with their reasons, a
 # ping a COI forbids failing, the standby taking over when the primary's
@@ -28,6 +29,8 @@ has() {
 has_re() {
 	grep -qE -- "$1" "$T_TMP/demo.out" || fail "the demo printed no line matching: $1"
 }
+has_re '^b +established initiator +[0-9a-f]{16}/[0-9a-f]{16} aes-gcm-256 curve25519 .* CN=nb,O=acme \(red\)$'
+has_re '^    child: ESP transport aes-gcm-256, SPI in 0x[0-9a-f]{8} out 0x[0-9a-f]{8}, esn'
 has_re '^3 packets transmitted, 3 received, 0% packet loss'
 has "Every member holds exactly the prefixes its COIs entitle it to."
 has_re '^  holds +198\.18\.16\.0/24 +from acme_hq1 +tagged logistics +globex_dc is in logistics$'

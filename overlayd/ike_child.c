@@ -113,9 +113,11 @@ ike_child_ts_check(const struct ikesa *sa, const struct ike_msg *m,
 /*
  * The mode (RFC 7296 1.3.1): transport if both ends want it, the peer's
  * USE_TRANSPORT_MODE in `m` saying whether it does; else tunnel mode, with
- * the same selectors. Tunnel mode carries the outer addresses inside ESP,
- * which a NAT would not rewrite: refused there. The kernel data plane
- * refuses it when the SA is installed.
+ * the same selectors. Tunnel mode carries the configured outer addresses
+ * inside ESP, which a NAT does not rewrite: behind a real NAT the peer's
+ * inner packets would not match (counted, dropped); a peer that only
+ * pretends one to get ESP in UDP (strongSwan's encap = yes) is fine. The
+ * kernel data plane refuses tunnel mode when the SA is installed.
  */
 int
 ike_child_mode(struct ikesa *sa, const struct ike_msg *m, char *why,
@@ -130,11 +132,6 @@ ike_child_mode(struct ikesa *sa, const struct ike_msg *m, char *why,
 		return -1;
 	}
 	sa->child.tunnel = !peer_transport || sa->ip->conf.tunnel;
-	if (sa->child.tunnel && (sa->nat_local || sa->nat_remote)) {
-		snprintf(why, whylen, "tunnel mode through a NAT is not "
-		    "supported");
-		return -1;
-	}
 	return 0;
 }
 

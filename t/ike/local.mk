@@ -8,9 +8,10 @@ IKE_TESTS = \
 	t/ike/reload.sh \
 	t/ike/cookie.sh \
 	t/ike/dpd.sh \
-	t/ike/nat.sh
+	t/ike/nat.sh \
+	t/ike/strongswan.sh
 
-EXTRA_DIST += t/ike/common.sh
+EXTRA_DIST += t/ike/common.sh t/ike/gre_ping.py
 TESTS += $(IKE_TESTS)
 dist_check_SCRIPTS += $(IKE_TESTS)
 

@@ -21,3 +21,10 @@ TESTS += t/unit/test_ike_prop
 t_unit_test_ike_prop_SOURCES = t/unit/test_ike_prop.c
 t_unit_test_ike_prop_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 t_unit_test_ike_prop_LDADD = $(OVL_LIBS) $(CMOCKA_LIBS)
+
+# IKE fragmentation, RFC 7383 (overlayd/ike_frag.c)
+check_PROGRAMS += t/unit/test_ike_frag
+TESTS += t/unit/test_ike_frag
+t_unit_test_ike_frag_SOURCES = t/unit/test_ike_frag.c
+t_unit_test_ike_frag_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+t_unit_test_ike_frag_LDADD = $(OVL_LIBS) $(CMOCKA_LIBS)

@@ -9,7 +9,8 @@ IKE_TESTS = \
 	t/ike/cookie.sh \
 	t/ike/dpd.sh \
 	t/ike/nat.sh \
-	t/ike/strongswan.sh
+	t/ike/strongswan.sh \
+	t/ike/frag.sh
 
 EXTRA_DIST += t/ike/common.sh t/ike/gre_ping.py
 TESTS += $(IKE_TESTS)

@@ -132,6 +132,10 @@ ike_child_mode(struct ikesa *sa, const struct ike_msg *m, char *why,
 		return -1;
 	}
 	sa->child.tunnel = !peer_transport || sa->ip->conf.tunnel;
+	if (sa->child.tunnel && !sa->ip->conf.tunnel)
+		log_info("tunnel %s: the peer %s transport mode: ESP in tunnel "
+		    "mode", ike_peer_name(sa->ip), sa->initiator ? "refuses" :
+		    "does not ask for");
 	return 0;
 }
 

@@ -44,9 +44,10 @@ check_mode() {
 			fail "$l: tunnel not in $1 mode"
 		[ "$(ctl "$l" --json show ike | jq -r '.ike_sas[0].child.mode')" \
 		    = "$1" ] || fail "$l: CHILD_SA not in $1 mode"
-		[ "$(tun_get "$l" "$p" .drops.auth)" = 0 ] &&
-		    [ "$(tun_get "$l" "$p" .drops.malformed)" = 0 ] ||
-			fail "$l: ESP drops"
+		[ "$(tun_get "$l" "$p" .drops.auth)" = 0 ] ||
+			fail "$l: ESP authentication drops"
+		[ "$(tun_get "$l" "$p" .drops.malformed)" = 0 ] ||
+			fail "$l: malformed ESP payloads"
 	done
 }
 

@@ -108,14 +108,15 @@ check_case() {
 	so=$(sed -n 's/^ *out  *\([0-9a-f]\{8\}\),.*/\1/p' <<<"$sas" | head -1)
 	ai=$(tun_get A b .spi_in) ao=$(tun_get A b .spi_out)
 	echo "charon in $si out $so; overlayd in $ai out $ao"
-	[ "0x$si" = "$ao" ] && [ "0x$so" = "$ai" ] ||
-		fail "overlayd's and charon's SPIs differ"
+	[ "0x$si" = "$ao" ] || fail "charon's inbound SPI is not overlayd's outbound"
+	[ "0x$so" = "$ai" ] || fail "charon's outbound SPI is not overlayd's inbound"
 	if [ "$frag" = yes ]; then
 		counter_frag gt
 	else
-		[ "$(ike_count fragments_tx)" = 0 ] &&
-		    [ "$(ike_count fragments_rx)" = 0 ] ||
-			fail "IKE fragments without fragmentation negotiated"
+		[ "$(ike_count fragments_tx)" = 0 ] ||
+			fail "IKE fragments sent, not negotiated"
+		[ "$(ike_count fragments_rx)" = 0 ] ||
+			fail "IKE fragments received, not negotiated"
 	fi
 
 	# B -> A: GRE from a raw socket, through libipsec; A answers

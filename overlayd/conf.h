@@ -66,12 +66,16 @@ struct ka_conf {
 /* IKEv2 keying (ike.c); paths empty and 0 values mean "not set". */
 #define CONF_PATH_MAX		256
 #define CONF_IKE_ID_MAX		256
+#define CONF_IKE_FRAG_MIN	256	/* ike fragment-size: IP datagram */
+#define CONF_IKE_FRAG_MAX	9000
 #define CONF_IKE_GROUPS		2
 
 struct ike_conf {
 	bool		on;
 	bool		passive;	/* responder only */
 	uint16_t	port;		/* IKE_AUTH on: 0 (500), 500, 4500 */
+	bool		tunnel;		/* ike mode tunnel: never transport */
+	uint16_t	frag_size;	/* ike fragment-size; 0: per family */
 	char		cert[CONF_PATH_MAX];	/* PEM: ours, then its CAs */
 	char		key[CONF_PATH_MAX];
 	char		ca[CONF_PATH_MAX];	/* PEM: roots, CAs, CRLs */

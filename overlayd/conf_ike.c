@@ -47,6 +47,10 @@ conf_print_ike(FILE *f, const char *indent, const struct ike_conf *c)
 		fprintf(f, "%sike passive\n", indent);
 	if (c->port != 0)
 		fprintf(f, "%sike port %u\n", indent, c->port);
+	if (c->tunnel)
+		fprintf(f, "%sike mode tunnel\n", indent);
+	if (c->frag_size != 0)
+		fprintf(f, "%sike fragment-size %u\n", indent, c->frag_size);
 	conf_ike_str(f, indent, "certificate", c->cert);
 	conf_ike_str(f, indent, "key", c->key);
 	conf_ike_str(f, indent, "ca", c->ca);
@@ -67,6 +71,7 @@ conf_ike_equal(const struct ike_conf *a, const struct ike_conf *b)
 	if (a->on != b->on)
 		return false;
 	return !a->on || (a->passive == b->passive && a->port == b->port &&
+	    a->tunnel == b->tunnel && a->frag_size == b->frag_size &&
 	    strcmp(a->cert, b->cert) == 0 && strcmp(a->key, b->key) == 0 &&
 	    strcmp(a->ca, b->ca) == 0 && strcmp(a->crl, b->crl) == 0 &&
 	    strcmp(a->local_id, b->local_id) == 0 &&

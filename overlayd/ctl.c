@@ -97,6 +97,8 @@ ctl_tunnel(struct peer *p)
 	has_out = dp_peer_spi(p, SA_DIR_OUT, &spi_out) == 0;
 	json_object_set_new(t, "spi_in", ctl_spi(spi_in, has_in));
 	json_object_set_new(t, "spi_out", ctl_spi(spi_out, has_out));
+	json_object_set_new(t, "mode", json_string(peer_tunnel_mode(p) ?
+	    "tunnel" : "transport"));
 	json_object_set_new(t, "dataplane",
 	    json_string(p->kdp != NULL ? "kernel" : "userspace"));
 	json_object_set_new(t, "tx_packets", json_integer((json_int_t)st->tx_packets));

@@ -28,6 +28,7 @@
 #include "log.h"
 #include "peer.h"
 #include "sock.h"
+#include "tmode.h"
 
 #define DP_BATCH	64
 #define SPI_BUCKETS	256
@@ -172,6 +173,7 @@ dp_sa_out_set(struct peer *p, const struct sa_params *sp)
 		free(p->sa_out);
 	}
 	p->sa_out = sa;	/* make before break: the new SA takes over */
+	peer_mtu_refresh(p);	/* tunnel mode has an IP header more */
 	return 0;
 }
 
@@ -427,7 +429,14 @@ dp_seal(struct peer *p, struct pkt *pk, sa_family_t af)
 		dp_drop(&p->stats, DROP_MALFORMED);
 		return;
 	}
-	if ((r = esp_seal(p->sa_out, pk, IPPROTO_GRE_)) != ESP_OK) {
+	if (p->sa_out != NULL && p->sa_out->tunnel &&
+	    tmode_encap(pk, &p->conf.local, &p->conf.remote) == -1) {
+		dp_drop(&p->stats, DROP_MALFORMED);
+		return;
+	}
+	if ((r = esp_seal(p->sa_out, pk, p->sa_out != NULL &&
+	    p->sa_out->tunnel ? tmode_nh(p->conf.local.af) : IPPROTO_GRE_)) !=
+	    ESP_OK) {
 		log_rl(&p->rl, "tunnel %s: %s", p->conf.name,
 		    esp_result_str(r));
 		dp_drop(&p->stats, DROP_NOSA);
@@ -667,7 +676,9 @@ dp_input(struct usock *s, struct pkt *pk, const struct sockaddr *from)
 		dp_drop(&e->peer->stats, DROP_MALFORMED);
 		return;
 	}
-	if (nh != IPPROTO_GRE_) {
+	/* tunnel mode: exactly GRE between the SA's two outer addresses */
+	if (e->sa.tunnel ? tmode_decap(pk, nh, &e->peer->conf.remote,
+	    &e->peer->conf.local) == -1 : nh != IPPROTO_GRE_) {
 		dp_drop(&e->peer->stats, DROP_MALFORMED);
 		return;
 	}

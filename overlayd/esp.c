@@ -60,6 +60,7 @@ esp_sa_init(struct esp_sa *sa, const struct sa_params *p, bool encrypt)
 	sa->alg = p->alg;
 	sa->esn = p->esn;
 	sa->encrypt = encrypt;
+	sa->tunnel = p->tunnel;
 	replay_init(&sa->replay, p->replay_window);
 	return 0;
 inval:

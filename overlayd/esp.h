@@ -40,6 +40,7 @@ struct sa_params {
 	uint8_t		keylen;
 	bool		esn;
 	uint32_t	replay_window;
+	bool		tunnel;		/* tunnel mode (tmode.h), else transport */
 };
 
 struct esp_sa {
@@ -47,6 +48,7 @@ struct esp_sa {
 	enum sa_alg	 alg;
 	bool		 esn;
 	bool		 encrypt;
+	bool		 tunnel;
 	EVP_CIPHER_CTX	*ctx;
 	uint8_t		 salt[ESP_SALT_LEN];
 	uint64_t	 seq;		/* outbound: last sequence used */

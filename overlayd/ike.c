@@ -271,6 +271,7 @@ ike_peer_esp_moved(struct peer *p, const struct sockaddr *from)
 	    ike_port(&sa->remote));
 	if (ike_info_dpd(sa) == -1)
 		return;
+	/* an empty INFORMATIONAL: one datagram, never fragmented */
 	if (ike_sock_send(&sa->local, &to, sa->req, sa->reqlen) == -1)
 		log_debug("tunnel %s: liveness check to the new port: %s",
 		    ike_peer_name(ip), strerror(errno));
@@ -326,6 +327,7 @@ ike_rx_response(struct ikesa *sa, struct ike_msg *m,
     const struct sockaddr_storage *remote)
 {
 	struct ike_err	e;
+	int		rv;
 
 	if (!sa->req_pending || m->hdr.msgid != sa->req_id) {
 		if (m->hdr.msgid < sa->req_next)	/* answered already */
@@ -343,12 +345,13 @@ ike_rx_response(struct ikesa *sa, struct ike_msg *m,
 			    remote);
 		return;
 	}
-	if (!ike_msg_has(m, IKE_PLD_SK) || ike_msg_open(&sa->a_in, m,
-	    ike_plain, sizeof(ike_plain), &e) == -1) {
-		ike_drop(ike_msg_has(m, IKE_PLD_SK) ? e.reason : "no SK",
-		    remote);
+	if (m->sk_at < 0 || (rv = ike_frag_open(sa, m, ike_plain,
+	    sizeof(ike_plain), &e)) == -1) {
+		ike_drop(m->sk_at >= 0 ? e.reason : "no SK", remote);
 		return;
 	}
+	if (rv == 0)		/* a fragment, kept (RFC 7383) */
+		return;
 	sa->last_rx = ev_now(ike_loop);
 	ike_float(sa, local, remote);
 	ike_sa_req_done(sa);
@@ -367,12 +370,16 @@ ike_rx_request(struct ikesa *sa, struct ike_msg *m,
     const struct sockaddr_storage *remote)
 {
 	struct ike_err	e;
+	int		rv;
 
 	if (sa->resp_set && m->hdr.msgid + 1 == sa->exp_next) {
+		/* a fragmented request: the reply again for fragment 1 only */
+		if (m->sk_at >= 0 && m->order[m->sk_at] == IKE_PLD_SKF &&
+		    m->sk.frag_num != 1)
+			return;
 		log_debug("tunnel %s: IKE request %u again, reply resent",
 		    ike_peer_name(sa->ip), m->hdr.msgid);
-		(void)ike_sock_send(&sa->local, &sa->remote, sa->resp,
-		    sa->resplen);
+		ike_sa_xmit(sa, sa->resp, sa->resplen);
 		return;
 	}
 	if (m->hdr.msgid != sa->exp_next) {
@@ -385,13 +392,14 @@ ike_rx_request(struct ikesa *sa, struct ike_msg *m,
 		ike_drop("unexpected exchange", remote);
 		return;
 	}
-	if (!sa->keyed || !ike_msg_has(m, IKE_PLD_SK) ||
-	    ike_msg_open(&sa->a_in, m, ike_plain, sizeof(ike_plain),
-	    &e) == -1) {
-		ike_drop(sa->keyed && ike_msg_has(m, IKE_PLD_SK) ? e.reason :
-		    "no SK", remote);
+	if (!sa->keyed || m->sk_at < 0 || (rv = ike_frag_open(sa, m,
+	    ike_plain, sizeof(ike_plain), &e)) == -1) {
+		ike_drop(sa->keyed && m->sk_at >= 0 ? e.reason : "no SK",
+		    remote);
 		return;
 	}
+	if (rv == 0)		/* a fragment, kept (RFC 7383) */
+		return;
 	sa->last_rx = ev_now(ike_loop);
 	ike_float(sa, local, remote);
 	sa->exp_next++;

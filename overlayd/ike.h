@@ -24,6 +24,10 @@ struct ike_stats {
 	uint64_t	established;
 	uint64_t	cookies_sent;	/* IKE_SA_INIT answered with a COOKIE */
 	uint64_t	rx_keepalive;	/* NAT keepalives (RFC 3948) */
+	uint64_t	frag_tx;	/* SKF fragments sent (RFC 7383) */
+	uint64_t	frag_rx;	/* SKF fragments kept for reassembly */
+	uint64_t	frag_reassembled;	/* messages put together */
+	uint64_t	frag_dropped;	/* bad, duplicate, out of range, stale */
 };
 
 void		 ike_init(struct ev_loop *);

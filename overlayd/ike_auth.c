@@ -290,8 +290,11 @@ ike_auth_start(struct ikesa *sa)
 	ike_msg_add(&m, IKE_PLD_SK);
 	if (auth_add_ours(sa, &m, sig, sizeof(sig)) == -1)
 		return -1;
-	i = ike_msg_add(&m, IKE_PLD_NOTIFY);
-	m.notify[i] = (struct ike_notify){ .type = IKE_N_USE_TRANSPORT_MODE };
+	if (!sa->ip->conf.tunnel) {	/* transport, unless refused */
+		i = ike_msg_add(&m, IKE_PLD_NOTIFY);
+		m.notify[i] = (struct ike_notify){
+		    .type = IKE_N_USE_TRANSPORT_MODE };
+	}
 	ike_msg_add(&m, IKE_PLD_SA);
 	ike_prop_esp(&sa->ip->conf, sa->ip->peer->conf.esn, sa->child_spi,
 	    &m.sa);
@@ -341,7 +344,8 @@ ike_auth_request(struct ikesa *sa, struct ike_msg *req)
 		    "proposal");
 		return;
 	}
-	if (ike_child_ts_check(sa, req, why, sizeof(why)) == -1) {
+	if (ike_child_ts_check(sa, req, why, sizeof(why)) == -1 ||
+	    ike_child_mode(sa, req, why, sizeof(why)) == -1) {
 		auth_refuse(sa, IKE_N_TS_UNACCEPTABLE, why);
 		return;
 	}
@@ -351,8 +355,11 @@ ike_auth_request(struct ikesa *sa, struct ike_msg *req)
 		ike_sa_fail(sa, "cannot sign AUTH");
 		return;
 	}
-	i = ike_msg_add(&m, IKE_PLD_NOTIFY);
-	m.notify[i] = (struct ike_notify){ .type = IKE_N_USE_TRANSPORT_MODE };
+	if (!sa->child.tunnel) {
+		i = ike_msg_add(&m, IKE_PLD_NOTIFY);
+		m.notify[i] = (struct ike_notify){
+		    .type = IKE_N_USE_TRANSPORT_MODE };
+	}
 	ike_msg_add(&m, IKE_PLD_SA);
 	m.sa = chosen;
 	ike_child_ts(sa, &m);
@@ -403,6 +410,7 @@ ike_auth_response(struct ikesa *sa, struct ike_msg *m)
 	}
 	snprintf(why, sizeof(why), "cannot install it");
 	if (ike_child_ts_check(sa, m, why, sizeof(why)) == -1 ||
+	    ike_child_mode(sa, m, why, sizeof(why)) == -1 ||
 	    ike_child_install(sa) == -1) {
 		ike_info_delete(sa);
 		ike_sa_fail(sa, "CHILD_SA: %s", why);

@@ -1,6 +1,7 @@
 /*
- * ike_child.c: the first CHILD_SA of an IKE SA: ESP in transport mode for
- * IP protocol 47 (GRE) between the two outer addresses, the selectors
+ * ike_child.c: the first CHILD_SA of an IKE SA: ESP in transport mode (or
+ * tunnel mode, if the peer refuses transport or `ike mode tunnel` says so)
+ * for IP protocol 47 (GRE) between the two outer addresses, the selectors
  * narrowed to exactly that (RFC 7296 2.9), keys from KEYMAT (2.17), and
  * both directions installed through dp_sa_install().
  */
@@ -106,11 +107,35 @@ ike_child_ts_check(const struct ikesa *sa, const struct ike_msg *m,
 		    "between the tunnel's addresses");
 		return -1;
 	}
-	if (ike_msg_notify(m, IKE_N_USE_TRANSPORT_MODE) == NULL) {
-		snprintf(why, whylen, "no USE_TRANSPORT_MODE (tunnel mode is "
-		    "not supported yet)");
+	return 0;
+}
+
+/*
+ * The mode (RFC 7296 1.3.1): transport if both ends want it, the peer's
+ * USE_TRANSPORT_MODE in `m` saying whether it does; else tunnel mode, with
+ * the same selectors. Tunnel mode carries the configured outer addresses
+ * inside ESP, which a NAT does not rewrite: behind a real NAT the peer's
+ * inner packets would not match (counted, dropped); a peer that only
+ * pretends one to get ESP in UDP (strongSwan's encap = yes) is fine. The
+ * kernel data plane refuses tunnel mode when the SA is installed.
+ */
+int
+ike_child_mode(struct ikesa *sa, const struct ike_msg *m, char *why,
+    size_t whylen)
+{
+	bool	peer_transport = ike_msg_notify(m, IKE_N_USE_TRANSPORT_MODE) !=
+		    NULL;
+
+	if (sa->initiator && peer_transport && sa->ip->conf.tunnel) {
+		snprintf(why, whylen, "USE_TRANSPORT_MODE in the reply to a "
+		    "tunnel mode request");
 		return -1;
 	}
+	sa->child.tunnel = !peer_transport || sa->ip->conf.tunnel;
+	if (sa->child.tunnel && !sa->ip->conf.tunnel)
+		log_info("tunnel %s: the peer %s transport mode: ESP in tunnel "
+		    "mode", ike_peer_name(sa->ip), sa->initiator ? "refuses" :
+		    "does not ask for");
 	return 0;
 }
 
@@ -144,6 +169,7 @@ ike_child_install(struct ikesa *sa)
 	in->spi = ch->spi_in;
 	out->spi = ch->spi_out;
 	in->esn = out->esn = ch->esn;
+	in->tunnel = out->tunnel = ch->tunnel;
 	in->replay_window = out->replay_window = p->conf.replay_window;
 	/* RFC 3948: behind a NAT, ESP in UDP to where IKE talks to */
 	if ((sa->nat_local || sa->nat_remote ? peer_set_encap(p, ENCAP_UDP,

@@ -76,7 +76,7 @@ ike_child_json(const struct ikesa *sa, ev_tstamp now)
 	snprintf(alg, sizeof(alg), "aes-gcm-%u", c->bits);
 	return json_pack("{s:o, s:o, s:s, s:b, s:s, s:s, s:I}",
 	    "spi_in", ike_spi(c->spi_in), "spi_out", ike_spi(c->spi_out),
-	    "encryption", alg, "esn", c->esn, "mode", "transport",
+	    "encryption", alg, "esn", c->esn, "mode", c->tunnel ? "tunnel" : "transport",
 	    "selectors", "gre", "age", (json_int_t)(now - c->since));
 }
 
@@ -87,7 +87,7 @@ ike_sa_json(const struct ikesa *sa, ev_tstamp now)
 
 	snprintf(alg, sizeof(alg), "aes-gcm-%u", sa->suite.keybits);
 	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:s,"
-	    " s:s, s:o, s:s, s:I, s:I, s:b, s:b, s:I, s:I, s:I, s:o}",
+	    " s:s, s:o, s:s, s:I, s:I, s:b, s:b, s:I, s:I, s:I, s:b, s:o}",
 	    "tunnel", ike_peer_name(sa->ip),
 	    "state", ike_state_name(sa->state),
 	    "role", sa->initiator ? "initiator" : "responder",
@@ -106,6 +106,7 @@ ike_sa_json(const struct ikesa *sa, ev_tstamp now)
 	    "port", (json_int_t)ike_sa_port(&sa->local),
 	    "remote_port", (json_int_t)ike_sa_port(&sa->remote),
 	    "nat_keepalives", (json_int_t)sa->keepalives,
+	    "fragmentation", sa->frag_peer,
 	    "child", ike_child_json(sa, now));
 }
 
@@ -116,9 +117,11 @@ ike_json(void)
 	struct ikesa	*sa;
 	ev_tstamp	 now = ike_loop != NULL ? ev_now(ike_loop) : 0;
 
+	json_t		*o, *k;
+
 	TAILQ_FOREACH(sa, ike_sas(), entry)
 		json_array_append_new(arr, ike_sa_json(sa, now));
-	return json_pack("{s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
+	o = json_pack("{s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
 	    "ike_sas", arr, "counters",
 	    "rx", (json_int_t)ike_st.rx, "tx", (json_int_t)ike_st.tx,
 	    "rx_dropped", (json_int_t)ike_st.rx_dropped,
@@ -127,4 +130,16 @@ ike_json(void)
 	    "auth_failed", (json_int_t)ike_st.auth_failed,
 	    "established", (json_int_t)ike_st.established,
 	    "cookies_sent", (json_int_t)ike_st.cookies_sent);
+	/* RFC 7383 */
+	if (o != NULL && (k = json_object_get(o, "counters")) != NULL) {
+		json_object_set_new(k, "fragments_tx",
+		    json_integer((json_int_t)ike_st.frag_tx));
+		json_object_set_new(k, "fragments_rx",
+		    json_integer((json_int_t)ike_st.frag_rx));
+		json_object_set_new(k, "reassembled",
+		    json_integer((json_int_t)ike_st.frag_reassembled));
+		json_object_set_new(k, "fragments_dropped",
+		    json_integer((json_int_t)ike_st.frag_dropped));
+	}
+	return o;
 }

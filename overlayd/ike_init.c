@@ -150,6 +150,7 @@ ike_init_send(struct ikesa *sa)
 	m.notify[i] = (struct ike_notify){
 	    .type = IKE_N_SIGNATURE_HASH_ALGORITHMS,
 	    .data = { ike_sighash, sizeof(ike_sighash) } };
+	ike_frag_announce(&m);
 	sa->req_next = 0;
 	ike_sa_req_done(sa);
 	if (ike_sa_request(sa, &m) == -1)
@@ -294,6 +295,7 @@ ike_init_response(struct ikesa *sa, struct ike_msg *m)
 	}
 	ike_dh_free(&sa->dh);	/* g^ir is used up: forget our secret */
 	ike_natd_check(sa, m, sa->spi_r);
+	ike_frag_peer(sa, m);
 	/* RFC 7296 2.23; or always, like strongSwan with MOBIKE */
 	if (sa->nat_local || sa->nat_remote || sa->ip->conf.port ==
 	    IKE_NATT_PORT) {
@@ -381,6 +383,7 @@ ike_init_reply(struct ikesa *sa, const struct ike_sa *chosen)
 	m.notify[i] = (struct ike_notify){
 	    .type = IKE_N_SIGNATURE_HASH_ALGORITHMS,
 	    .data = { ike_sighash, sizeof(ike_sighash) } };
+	ike_frag_announce(&m);
 	if (ike_sa_reply(sa, &m) == -1)
 		return -1;
 	if ((sa->msg2 = malloc(sa->resplen)) == NULL)
@@ -460,6 +463,7 @@ ike_init_request(struct ike_peer *ip, struct ike_msg *m,
 		return;
 	}
 	ike_natd_check(sa, m, 0);
+	ike_frag_peer(sa, m);
 	if (ike_init_reply(sa, &chosen) == -1) {
 		log_warnx("tunnel %s: cannot answer IKE_SA_INIT",
 		    ike_peer_name(ip));

@@ -152,6 +152,7 @@ ike_sa_free(struct ikesa *sa)
 	free(sa->msg2);
 	free(sa->req);
 	free(sa->resp);
+	ike_frag_free(sa);
 	mcert_free(sa->peer_cert);
 	explicit_bzero(sa, sizeof(*sa));
 	free(sa);
@@ -213,8 +214,8 @@ ike_sa_build(struct ikesa *sa, struct ike_msg *m)
 {
 	long	n;
 
-	if (ike_msg_has(m, IKE_PLD_SK))
-		n = ike_msg_seal(&sa->a_out, m, ike_txbuf, sizeof(ike_txbuf));
+	if (ike_msg_has(m, IKE_PLD_SK))	/* in SKF fragments if too big */
+		n = ike_frag_seal(sa, m, ike_txbuf, sizeof(ike_txbuf));
 	else
 		n = ike_msg_build(m, ike_txbuf, sizeof(ike_txbuf));
 	if (n == -1)
@@ -237,12 +238,22 @@ ike_sa_keep(uint8_t **dst, size_t *dlen, long n)
 	return 0;
 }
 
-static void
+/* One message, or all the SKF fragments of one, back to back. */
+void
 ike_sa_xmit(struct ikesa *sa, const uint8_t *buf, size_t len)
 {
-	if (ike_sock_send(&sa->local, &sa->remote, buf, len) == -1)
-		log_debug("tunnel %s: IKE send: %s", ike_peer_name(sa->ip),
-		    strerror(errno));
+	size_t	off = 0, n;
+
+	while (len - off >= IKE_HDR_LEN) {
+		n = (size_t)buf[off + 24] << 24 | (size_t)buf[off + 25] << 16 |
+		    (size_t)buf[off + 26] << 8 | buf[off + 27];
+		if (n < IKE_HDR_LEN || n > len - off)
+			break;
+		if (ike_sock_send(&sa->local, &sa->remote, buf + off, n) == -1)
+			log_debug("tunnel %s: IKE send: %s",
+			    ike_peer_name(sa->ip), strerror(errno));
+		off += n;
+	}
 }
 
 /*

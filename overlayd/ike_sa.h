@@ -13,6 +13,7 @@
  *   ike_auth.c		IKE_AUTH: certificates, AUTH, COIs
  *   ike_child.c		the first CHILD_SA: selectors, SPIs, installation
  *   ike_info.c		INFORMATIONAL: DELETE, liveness
+ *   ike_frag.c		IKE fragmentation (RFC 7383): SKF out, reassembly in
  */
 #ifndef OVL_IKE_SA_H
 #define OVL_IKE_SA_H
@@ -46,6 +47,9 @@
 #define IKE_CERTREQ_LEN		(IKE_CERTREQ_MAX_HASHES * 20)
 #define IKE_CERTREQ_MAX_HASHES	8
 #define IKE_ID_MAX		(CONF_IKE_ID_MAX + 64)
+#define IKE_FRAG_MAX		64	/* fragments of one message (RFC 7383) */
+#define IKE_FRAG_V4		576	/* default fragment datagram, 2.5.1 */
+#define IKE_FRAG_V6		1280
 
 struct peer;
 
@@ -82,10 +86,12 @@ struct ike_child {
 	uint32_t	spi_in, spi_out;
 	uint16_t	bits;
 	bool		esn;
+	bool		tunnel;		/* tunnel mode (peer refused transport) */
 	ev_tstamp	since;
 };
 
 struct ike_peer;
+struct ike_frag;
 
 struct ikesa {
 	TAILQ_ENTRY(ikesa)	 entry;		/* all SAs */
@@ -133,6 +139,8 @@ struct ikesa {
 	char			 coi[MCERT_NAME_MAX + 1];
 	struct ike_child	 child;
 	uint32_t		 child_spi;	/* our inbound SPI, proposed */
+	bool			 frag_peer;	/* IKEV2_FRAGMENTATION_SUPPORTED */
+	struct ike_frag		*frag[2];	/* reassembly: requests, responses */
 };
 TAILQ_HEAD(ikesa_head, ikesa);
 
@@ -173,6 +181,7 @@ struct ikesa	*ike_sa_lookup(uint64_t spi_i, uint64_t spi_r, bool we_init);
 int		 ike_sa_request(struct ikesa *, struct ike_msg *);
 int		 ike_sa_reply(struct ikesa *, struct ike_msg *);
 int		 ike_sa_send_once(struct ikesa *, struct ike_msg *, bool sealed);
+void		 ike_sa_xmit(struct ikesa *, const uint8_t *, size_t);
 void		 ike_sa_req_done(struct ikesa *);
 int		 ike_sa_keys(struct ikesa *, const uint8_t *gir, size_t);
 void		 ike_sa_hdr(struct ikesa *, struct ike_msg *, uint8_t exch,
@@ -228,9 +237,21 @@ void		 ike_auth_response(struct ikesa *, struct ike_msg *);
 void		 ike_child_ts(const struct ikesa *, struct ike_msg *);
 int		 ike_child_ts_check(const struct ikesa *, const struct ike_msg *,
 		    char *, size_t);
+int		 ike_child_mode(struct ikesa *, const struct ike_msg *, char *,
+		    size_t);
 uint32_t	 ike_child_spi(void);
 int		 ike_child_install(struct ikesa *);
 void		 ike_child_remove(struct ikesa *);
+
+/* ike_frag.c: RFC 7383 */
+void		 ike_frag_announce(struct ike_msg *);
+void		 ike_frag_peer(struct ikesa *, const struct ike_msg *);
+long		 ike_frag_seal(struct ikesa *, struct ike_msg *, uint8_t *,
+		    size_t);
+int		 ike_frag_open(struct ikesa *, struct ike_msg *, uint8_t *,
+		    size_t, struct ike_err *);
+void		 ike_frag_free(struct ikesa *);
+size_t		 ike_frag_limit(const struct ikesa *);
 
 /* ike_info.c */
 void		 ike_info_request(struct ikesa *, struct ike_msg *);

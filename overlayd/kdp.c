@@ -264,6 +264,10 @@ kdp_sa_install(struct peer *p, enum sa_dir dir, const struct sa_params *sp)
 	struct kdp_peer	*k = p->kdp;
 	unsigned int	 i;
 
+	if (sp->tunnel) {	/* XFRM tunnel mode with ip_gre: not built */
+		errno = EOPNOTSUPP;
+		return -1;
+	}
 	if (dir == SA_DIR_IN) {
 		for (i = 0; i < k->nin; i++)
 			if (k->spi_in[i] == sp->spi) {

@@ -148,6 +148,8 @@ show_tunnels(json_t *reply)
 		    jstr(t, "spi_in"), jstr(t, "spi_out"),
 		    jint(t, "tx_packets"), jint(t, "tx_bytes"),
 		    jint(t, "rx_packets"), jint(t, "rx_bytes"));
+		if (strcmp(jstr(t, "mode"), "tunnel") == 0)
+			printf("    ESP in tunnel mode\n");
 		print_liveness(t);
 		print_drops("    drops:", json_object_get(t, "drops"));
 		print_bgp(json_object_get(t, "bgp"));
@@ -198,6 +200,10 @@ show_ike(json_t *reply)
 	    ", authentication failures %" PRIu64 "\n", jint(k, "rx"),
 	    jint(k, "tx"), jint(k, "rx_dropped"), jint(k, "rx_unknown_peer"),
 	    jint(k, "established"), jint(k, "auth_failed"));
+	printf("IKE fragments (RFC 7383): tx %" PRIu64 ", rx %" PRIu64
+	    ", dropped %" PRIu64 "; messages reassembled %" PRIu64 "\n",
+	    jint(k, "fragments_tx"), jint(k, "fragments_rx"),
+	    jint(k, "fragments_dropped"), jint(k, "reassembled"));
 }
 
 static void

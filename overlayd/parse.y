@@ -78,6 +78,8 @@ static struct {
 #define IKE_SEEN_ENCR		0x40
 #define IKE_SEEN_PASSIVE	0x80
 #define IKE_SEEN_PORT		0x100
+#define IKE_SEEN_MODE		0x200
+#define IKE_SEEN_FRAG		0x400
 
 #define KA_SEEN_INTERVAL	0x1
 #define KA_SEEN_MULT		0x2
@@ -129,6 +131,7 @@ static int	 ike_path(char *, size_t, unsigned int, const char *, char *,
 		    int);
 static int	 ike_id(char *, unsigned int, const char *, char *, int);
 static int	 ike_group(char *, int);
+static const char *show(const char *);
 static int	 ike_global(int);
 static int	 peer_ike_check(int);
 %}
@@ -138,6 +141,7 @@ static int	 peer_ike_check(int);
 %token	REPLAY SA SOCKET SPI TIMEOUT UDP USER USERSPACE WINDOW YES
 %token	HOLDDOWN INTERVAL KEEPALIVE MULTIPLIER OFF
 %token	CA CERTIFICATE CRL ENCRYPTION ID IKE PASSIVE
+%token	FRAGMENT_SIZE MODE TRANSPORT TUNNEL
 %token	ERROR
 %token	<string> STRING NUMBER MACRONAME
 %type	<string> word
@@ -434,6 +438,35 @@ peeropt		: LOCAL STRING {
 			}
 			ps.peer->ike.on = true;
 			ps.peer->ike.port = (uint16_t)v;
+		}
+		| IKE MODE TRANSPORT {
+			if (!ike_once(IKE_SEEN_MODE, "ike mode", @1.first_line))
+				YYABORT;
+			ps.peer->ike.on = true;
+			ps.peer->ike.tunnel = false;
+		}
+		| IKE MODE TUNNEL {
+			if (!ike_once(IKE_SEEN_MODE, "ike mode", @1.first_line))
+				YYABORT;
+			ps.peer->ike.on = true;
+			ps.peer->ike.tunnel = true;
+		}
+		| IKE MODE STRING {
+			conf_err(@3.first_line, "ike mode %s: must be transport "
+			    "or tunnel", show($3));
+			str_free($3);
+			YYABORT;
+		}
+		| IKE FRAGMENT_SIZE NUMBER {
+			uint64_t	v;
+
+			if (!num_take("ike fragment-size", $3, @3.first_line, 0,
+			    CONF_IKE_FRAG_MIN, CONF_IKE_FRAG_MAX, &v) ||
+			    !ike_once(IKE_SEEN_FRAG, "ike fragment-size",
+			    @1.first_line))
+				YYABORT;
+			ps.peer->ike.on = true;
+			ps.peer->ike.frag_size = (uint16_t)v;
 		}
 		| SA sadir SPI word alg KEY word {
 			if (!sa_set($2, $4, @4.first_line, $5, $7,
@@ -1301,6 +1334,7 @@ static const struct keyword {
 	{ "encryption",		ENCRYPTION },
 	{ "esn",		ESN },
 	{ "esp",		ESP },
+	{ "fragment-size",	FRAGMENT_SIZE },
 	{ "gre",		GRE },
 	{ "group",		GROUP },
 	{ "holddown",		HOLDDOWN },
@@ -1312,6 +1346,7 @@ static const struct keyword {
 	{ "kernel",		KERNEL },
 	{ "key",		KEY },
 	{ "local",		LOCAL },
+	{ "mode",		MODE },
 	{ "mtu",		MTU },
 	{ "multiplier",		MULTIPLIER },
 	{ "no",			NO },
@@ -1327,6 +1362,8 @@ static const struct keyword {
 	{ "socket",		SOCKET },
 	{ "spi",		SPI },
 	{ "timeout",		TIMEOUT },
+	{ "transport",		TRANSPORT },
+	{ "tunnel",		TUNNEL },
 	{ "udp",		UDP },
 	{ "user",		USER },
 	{ "userspace",		USERSPACE },

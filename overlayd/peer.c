@@ -19,6 +19,7 @@
 #include "nl.h"
 #include "peer.h"
 #include "sock.h"
+#include "tmode.h"
 #include "tun.h"
 
 static struct peer_head	 peer_list = TAILQ_HEAD_INITIALIZER(peer_list);
@@ -53,13 +54,27 @@ static uint32_t
 peer_inner_mtu(const struct peer *p, uint32_t pmtu)
 {
 	size_t	outer = (p->conf.local.af == AF_INET ? 20 : 40) +
-		    (peer_encap(p) == ENCAP_UDP ? 8 : 0);
+		    (peer_encap(p) == ENCAP_UDP ? 8 : 0) +
+		    (peer_tunnel_mode(p) ? tmode_hdrlen(p->conf.local.af) : 0);
 	size_t	payload, gre = gre_hdrlen(p->conf.gre_key_set);
 
 	if (pmtu <= outer)
 		return 0;
 	payload = esp_max_payload(pmtu - outer);
 	return payload > gre ? (uint32_t)(payload - gre) : 0;
+}
+
+/* ESP in tunnel mode (IKE's fallback, tmode.h): our outbound SA's mode. */
+bool
+peer_tunnel_mode(const struct peer *p)
+{
+	return p->sa_out != NULL && p->sa_out->tunnel;
+}
+
+void
+peer_mtu_refresh(struct peer *p)
+{
+	p->inner_mtu = peer_inner_mtu(p, p->pmtu);
 }
 
 /* The encapsulation in use: the configured one, or UDP after a NAT. */

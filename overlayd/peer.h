@@ -58,6 +58,8 @@ struct peer_head *peers(void);
 struct peer	*peer_find(const char *name);
 void		 peer_set_pmtu(struct peer *, uint32_t);
 enum conf_encap	 peer_encap(const struct peer *);
+bool		 peer_tunnel_mode(const struct peer *);
+void		 peer_mtu_refresh(struct peer *);
 int		 peer_set_encap(struct peer *, enum conf_encap,
 		    const struct sockaddr_storage *);
 void		 peer_update_state(struct peer *);

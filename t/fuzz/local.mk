@@ -120,3 +120,16 @@ t_fuzz_fuzz_ike_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 t_fuzz_fuzz_ike_LDFLAGS = -fsanitize=fuzzer
 t_fuzz_fuzz_ike_LDADD = $(OVL_LIBS)
 endif
+# IKE fragment reassembly (RFC 7383); fuzz_ike_frag.c has the input format
+check_PROGRAMS += t/fuzz/replay_ike_frag
+t_fuzz_replay_ike_frag_SOURCES = t/fuzz/replay.c t/fuzz/fuzz_ike_frag.c
+t_fuzz_replay_ike_frag_CPPFLAGS = $(FUZZ_CPPFLAGS)
+t_fuzz_replay_ike_frag_LDADD = $(OVL_LIBS)
+if FUZZERS
+noinst_PROGRAMS += t/fuzz/fuzz_ike_frag
+t_fuzz_fuzz_ike_frag_SOURCES = t/fuzz/fuzz_ike_frag.c
+t_fuzz_fuzz_ike_frag_CPPFLAGS = $(FUZZ_CPPFLAGS)
+t_fuzz_fuzz_ike_frag_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+t_fuzz_fuzz_ike_frag_LDFLAGS = -fsanitize=fuzzer
+t_fuzz_fuzz_ike_frag_LDADD = $(OVL_LIBS)
+endif

@@ -9,9 +9,11 @@ IKE_TESTS = \
 	t/ike/cookie.sh \
 	t/ike/dpd.sh \
 	t/ike/nat.sh \
-	t/ike/expire.sh
+	t/ike/expire.sh \
+	t/ike/strongswan.sh \
+	t/ike/frag.sh
 
-EXTRA_DIST += t/ike/common.sh
+EXTRA_DIST += t/ike/common.sh t/ike/gre_ping.py
 TESTS += $(IKE_TESTS)
 dist_check_SCRIPTS += $(IKE_TESTS)
 
@@ -21,3 +23,10 @@ TESTS += t/unit/test_ike_prop
 t_unit_test_ike_prop_SOURCES = t/unit/test_ike_prop.c
 t_unit_test_ike_prop_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 t_unit_test_ike_prop_LDADD = $(OVL_LIBS) $(CMOCKA_LIBS)
+
+# IKE fragmentation, RFC 7383 (overlayd/ike_frag.c)
+check_PROGRAMS += t/unit/test_ike_frag
+TESTS += t/unit/test_ike_frag
+t_unit_test_ike_frag_SOURCES = t/unit/test_ike_frag.c
+t_unit_test_ike_frag_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+t_unit_test_ike_frag_LDADD = $(OVL_LIBS) $(CMOCKA_LIBS)

@@ -64,3 +64,9 @@ UNIT_TESTS += t/unit/test_live_sock
 t_unit_test_live_sock_SOURCES = t/unit/test_live_sock.c
 t_unit_test_live_sock_CFLAGS = $(UNIT_CFLAGS)
 t_unit_test_live_sock_LDADD = $(UNIT_LDADD)
+
+# ESP tunnel mode's outer IP header (overlayd/tmode.c)
+UNIT_TESTS += t/unit/test_tmode
+t_unit_test_tmode_SOURCES = t/unit/test_tmode.c
+t_unit_test_tmode_CFLAGS = $(UNIT_CFLAGS)
+t_unit_test_tmode_LDADD = $(UNIT_LDADD)

@@ -24,10 +24,15 @@ struct ike_stats {
 	uint64_t	established;
 	uint64_t	cookies_sent;	/* IKE_SA_INIT answered with a COOKIE */
 	uint64_t	rx_keepalive;	/* NAT keepalives (RFC 3948) */
+	uint64_t	halfopen_dropped; /* IKE_SA_INIT over a source's limit */
+	uint64_t	cookie_rotations; /* new COOKIE secrets */
 };
 
 void		 ike_init(struct ev_loop *);
 void		 ike_shutdown(void);
+/* `ike cookie-threshold`, `ike half-open-limit` (0: none); ike_cookie.c */
+void		 ike_limits(unsigned int cookie_threshold,
+		    unsigned int halfopen_per_source);
 int		 ike_peer_start(struct peer *);
 void		 ike_peer_stop(struct peer *);	/* DELETE to the peer */
 void		 ike_peer_reload(struct peer *);	/* credentials again */

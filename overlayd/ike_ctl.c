@@ -118,7 +118,8 @@ ike_json(void)
 
 	TAILQ_FOREACH(sa, ike_sas(), entry)
 		json_array_append_new(arr, ike_sa_json(sa, now));
-	return json_pack("{s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
+	return json_pack("{s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+	    "s:I, s:I}}",
 	    "ike_sas", arr, "counters",
 	    "rx", (json_int_t)ike_st.rx, "tx", (json_int_t)ike_st.tx,
 	    "rx_dropped", (json_int_t)ike_st.rx_dropped,
@@ -126,5 +127,7 @@ ike_json(void)
 	    "rx_keepalive", (json_int_t)ike_st.rx_keepalive,
 	    "auth_failed", (json_int_t)ike_st.auth_failed,
 	    "established", (json_int_t)ike_st.established,
-	    "cookies_sent", (json_int_t)ike_st.cookies_sent);
+	    "cookies_sent", (json_int_t)ike_st.cookies_sent,
+	    "halfopen_dropped", (json_int_t)ike_st.halfopen_dropped,
+	    "cookie_rotations", (json_int_t)ike_st.cookie_rotations);
 }

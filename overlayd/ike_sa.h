@@ -43,6 +43,10 @@
 #define IKE_HALFOPEN_TIMEOUT	30.0
 #define IKE_DPD_INTERVAL	15.0	/* idle seconds before a liveness check */
 #define IKE_COOKIE_THRESHOLD	16	/* half-open SAs before COOKIEs */
+#define IKE_COOKIE_LEN		(1 + 32)	/* version, SHA-256 */
+#define IKE_COOKIE_ROTATE	60.0	/* seconds a COOKIE secret is used */
+#define IKE_COOKIE_USES		100000	/* COOKIEs made with one secret */
+#define IKE_HALFOPEN_PER_SRC	5	/* half-open SAs per source address */
 #define IKE_CERTREQ_LEN		(IKE_CERTREQ_MAX_HASHES * 20)
 #define IKE_CERTREQ_MAX_HASHES	8
 #define IKE_ID_MAX		(CONF_IKE_ID_MAX + 64)
@@ -209,6 +213,9 @@ void		 ike_init_response(struct ikesa *, struct ike_msg *);
 bool		 ike_cookie_needed(void);
 bool		 ike_cookie_ok(const struct ike_msg *,
 		    const struct sockaddr_storage *, uint8_t *, size_t *);
+int		 ike_cookie_rotate(void);
+void		 ike_cookie_rotate_after(double);
+bool		 ike_halfopen_full(const struct sockaddr_storage *);
 
 /* ike_auth.c */
 int		 ike_auth_start(struct ikesa *);

@@ -198,6 +198,9 @@ show_ike(json_t *reply)
 	    ", authentication failures %" PRIu64 "\n", jint(k, "rx"),
 	    jint(k, "tx"), jint(k, "rx_dropped"), jint(k, "rx_unknown_peer"),
 	    jint(k, "established"), jint(k, "auth_failed"));
+	printf("IKE_SA_INIT defence: cookies sent %" PRIu64 ", dropped over "
+	    "the half-open limit %" PRIu64 "\n", jint(k, "cookies_sent"),
+	    jint(k, "halfopen_dropped"));
 }
 
 static void

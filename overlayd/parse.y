@@ -138,6 +138,7 @@ static int	 peer_ike_check(int);
 %token	REPLAY SA SOCKET SPI TIMEOUT UDP USER USERSPACE WINDOW YES
 %token	HOLDDOWN INTERVAL KEEPALIVE MULTIPLIER OFF
 %token	CA CERTIFICATE CRL ENCRYPTION ID IKE PASSIVE
+%token	COOKIETHRESHOLD HALFOPENLIMIT
 %token	ERROR
 %token	<string> STRING NUMBER MACRONAME
 %type	<string> word
@@ -223,6 +224,22 @@ main		: USER word {
 		| IKE ikeopt {
 			if (!ike_global(@1.first_line))
 				YYABORT;
+		}
+		| IKE COOKIETHRESHOLD NUMBER {
+			uint64_t	v;
+
+			if (!num_take("ike cookie-threshold", $3, @3.first_line,
+			    0, 0, CONF_IKE_LIMIT_MAX, &v))
+				YYABORT;
+			ps.conf->ike_cookie_threshold = (uint32_t)v;
+		}
+		| IKE HALFOPENLIMIT NUMBER {
+			uint64_t	v;
+
+			if (!num_take("ike half-open-limit", $3, @3.first_line,
+			    0, 0, CONF_IKE_LIMIT_MAX, &v))
+				YYABORT;
+			ps.conf->ike_halfopen_limit = (uint32_t)v;
 		}
 		;
 
@@ -1295,6 +1312,7 @@ static const struct keyword {
 	{ "ca",			CA },
 	{ "certificate",	CERTIFICATE },
 	{ "control",		CONTROL },
+	{ "cookie-threshold",	COOKIETHRESHOLD },
 	{ "crl",		CRL },
 	{ "dataplane",		DATAPLANE },
 	{ "encap",		ENCAP },
@@ -1303,6 +1321,7 @@ static const struct keyword {
 	{ "esp",		ESP },
 	{ "gre",		GRE },
 	{ "group",		GROUP },
+	{ "half-open-limit",	HALFOPENLIMIT },
 	{ "holddown",		HOLDDOWN },
 	{ "id",			ID },
 	{ "ike",		IKE },

@@ -66,7 +66,7 @@ ike_peer_start(struct peer *p)
 	ip->group = ip->conf.groups[0];
 	ev_timer_init(&ip->retry, ike_retry_cb, 0, 0);
 	ip->retry.data = ip;
-	if ((ip->cred = ike_cred_load(&ip->conf, err, sizeof(err))) == NULL) {
+	if ((ip->cred = ike_cred_get(&ip->conf, err, sizeof(err))) == NULL) {
 		log_warnx("tunnel %s: IKE credentials: %s", p->conf.name, err);
 		free(ip);
 		return -1;
@@ -121,7 +121,7 @@ ike_peer_reload(struct peer *p)
 
 	if (ip == NULL)
 		return;
-	if ((c = ike_cred_load(&ip->conf, err, sizeof(err))) == NULL) {
+	if ((c = ike_cred_get(&ip->conf, err, sizeof(err))) == NULL) {
 		log_warnx("tunnel %s: IKE credentials: %s; the old ones stay",
 		    p->conf.name, err);
 		return;

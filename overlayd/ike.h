@@ -30,8 +30,12 @@ struct ike_stats {
 
 void		 ike_init(struct ev_loop *);
 void		 ike_shutdown(void);
-/* `ike cookie-threshold`, `ike half-open-limit` (0: none); ike_cookie.c */
-void		 ike_limits(unsigned int cookie_threshold,
+/*
+ * Before each (re)configuration of the peers: `ike cookie-threshold`,
+ * `ike half-open-limit` (0: none); credential files are read again (once
+ * for all the peers that share them). ike_cookie.c
+ */
+void		 ike_configure(unsigned int cookie_threshold,
 		    unsigned int halfopen_per_source);
 int		 ike_peer_start(struct peer *);
 void		 ike_peer_stop(struct peer *);	/* DELETE to the peer */

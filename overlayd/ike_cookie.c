@@ -42,10 +42,11 @@ static unsigned int		cookie_threshold = IKE_COOKIE_THRESHOLD;
 static unsigned int		halfopen_max = IKE_HALFOPEN_PER_SRC;
 
 void
-ike_limits(unsigned int threshold, unsigned int per_source)
+ike_configure(unsigned int threshold, unsigned int per_source)
 {
 	cookie_threshold = threshold;
 	halfopen_max = per_source;
+	ike_cred_reread();
 }
 
 void

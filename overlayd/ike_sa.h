@@ -70,6 +70,11 @@ struct ike_cred {
 	uint8_t			 rid_type;	/* 0: any */
 	uint8_t			 rid[IKE_ID_MAX];
 	size_t			 rid_len;
+	/* shared by the peers with the same files and IDs (ike_cred_get) */
+	TAILQ_ENTRY(ike_cred)	 entry;
+	struct ike_conf		 from;		/* what was loaded */
+	unsigned int		 refs;		/* 0: not shared */
+	unsigned int		 epoch;
 };
 
 enum ike_state {
@@ -187,6 +192,8 @@ int		 ike_sock_send(const struct sockaddr_storage *local,
 
 /* ike_cred.c */
 struct ike_cred	*ike_cred_load(const struct ike_conf *, char *, size_t);
+struct ike_cred	*ike_cred_get(const struct ike_conf *, char *, size_t);
+void		 ike_cred_reread(void);
 void		 ike_cred_free(struct ike_cred *);
 void		 ike_id_fmt(uint8_t type, const uint8_t *, size_t, char *,
 		    size_t);

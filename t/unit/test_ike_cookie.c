@@ -197,7 +197,7 @@ test_halfopen(void **state)
 
 	(void)state;
 	memset(sa, 0, sizeof(sa));
-	ike_limits(4, 2);
+	ike_configure(4, 2);
 	assert_false(ike_cookie_needed());
 	assert_false(ike_halfopen_full(&x));
 	for (i = 0; i < 6; i++) {
@@ -212,15 +212,15 @@ test_halfopen(void **state)
 	assert_true(ike_halfopen_full(&y));
 	assert_false(ike_halfopen_full(&z));
 	assert_true(ike_cookie_needed());
-	ike_limits(5, 3);
+	ike_configure(5, 3);
 	assert_false(ike_cookie_needed());
 	assert_false(ike_halfopen_full(&x));
-	ike_limits(0, 0);			/* always COOKIEs, no limit */
+	ike_configure(0, 0);			/* always COOKIEs, no limit */
 	assert_true(ike_cookie_needed());
 	assert_false(ike_halfopen_full(&x));
 	for (i = 0; i < 6; i++)
 		TAILQ_REMOVE(ike_sas(), &sa[i], entry);
-	ike_limits(IKE_COOKIE_THRESHOLD, IKE_HALFOPEN_PER_SRC);
+	ike_configure(IKE_COOKIE_THRESHOLD, IKE_HALFOPEN_PER_SRC);
 }
 
 int

@@ -38,6 +38,7 @@
 #define IKE_NONCE_LEN		32
 #define IKE_RTX_FIRST		0.5	/* seconds before the first resend */
 #define IKE_RTX_TRIES		5	/* resends before giving up */
+#define IKE_RTX_RTO_MAX		2.0	/* cap of the first timeout (RTT) */
 #define IKE_RETRY_MIN		1.0	/* re-initiation delay, doubling */
 #define IKE_RETRY_MAX		30.0
 #define IKE_HALFOPEN_TIMEOUT	30.0
@@ -127,6 +128,7 @@ struct ikesa {
 	uint32_t		 req_id;
 	bool			 req_pending;
 	int			 tries;
+	ev_tstamp		 req_sent, rto;	/* RTT sample, first timeout */
 	ev_timer		 rtx;
 	/* the peer's requests and our cached reply */
 	uint32_t		 exp_next;

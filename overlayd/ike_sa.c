@@ -153,6 +153,8 @@ ike_sa_free(struct ikesa *sa)
 	free(sa->req);
 	free(sa->resp);
 	mcert_free(sa->peer_cert);
+	if (sa->initiator)
+		ike_peer_kick();	/* a waiting peer may start */
 	explicit_bzero(sa, sizeof(*sa));
 	free(sa);
 }

@@ -39,6 +39,7 @@
 #define IKE_RTX_FIRST		0.5	/* seconds before the first resend */
 #define IKE_RTX_TRIES		5	/* resends before giving up */
 #define IKE_RTX_RTO_MAX		2.0	/* cap of the first timeout (RTT) */
+#define IKE_INIT_PARALLEL	32	/* our setups in progress at once */
 #define IKE_RETRY_MIN		1.0	/* re-initiation delay, doubling */
 #define IKE_RETRY_MAX		30.0
 #define IKE_HALFOPEN_TIMEOUT	30.0
@@ -156,6 +157,7 @@ struct ike_peer {
 	ev_timer		 retry;
 	double			 retry_delay;
 	bool			 stopping;
+	bool			 waiting;	/* for IKE_INIT_PARALLEL */
 };
 
 /* ike.c */
@@ -166,6 +168,7 @@ void		 ike_rx(const uint8_t *, size_t, const struct sockaddr_storage *,
 		    const struct sockaddr_storage *);
 void		 ike_peer_retry(struct ike_peer *);
 void		 ike_peer_established(struct ikesa *);
+void		 ike_peer_kick(void);
 const char	*ike_peer_name(const struct ike_peer *);
 
 /* ike_sa.c */

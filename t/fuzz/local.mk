@@ -136,3 +136,6 @@ t_fuzz_fuzz_ike_sm_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 t_fuzz_fuzz_ike_sm_LDFLAGS = -fsanitize=fuzzer
 t_fuzz_fuzz_ike_sm_LDADD = $(OVL_LIBS)
 endif
+# corpus/ike_sm seeds from t/unit/ike_vectors.h (needs python3-cryptography):
+# `t/fuzz/mkikesmseeds.py t/fuzz/corpus/ike_sm`
+dist_noinst_SCRIPTS += t/fuzz/mkikesmseeds.py

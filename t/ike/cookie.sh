@@ -20,6 +20,10 @@ counter() {
 	ctl B --json show ike | jq -r ".counters.$1"
 }
 
+cookies_at_least() {
+	[ "$(counter cookies_sent)" -ge "$1" ]
+}
+
 halfopen_is() {
 	[ "$(ctl B --json show ike |
 	    jq '[.ike_sas[] | select(.state == "init-done")] | length')" = "$1" ]
@@ -34,11 +38,11 @@ start_overlayd B "$T_TMP/B.conf"
 # of the seed is the fuzzer's
 tail -c +2 "$srcdir/t/fuzz/corpus/ike/strongswan-sa-init-req" >"$T_TMP/init"
 log "8 IKE_SA_INIT requests from A's address, each from its own port"
-for i in $(seq 8); do
+for _ in $(seq 8); do
 	nq A socat -u "OPEN:$T_TMP/init" "UDP4-SENDTO:$UL4_B:500"
 done
 wait_for 5 halfopen_is 4
-wait_for 5 eval '[ "$(counter cookies_sent)" -ge 4 ]'
+wait_for 5 cookies_at_least 4
 c=$(counter cookies_sent)
 echo "half-open: 4, cookies sent: $c"
 [ "$(counter halfopen_dropped)" = 0 ] || fail "dropped below the limit"

@@ -39,6 +39,8 @@ conf_new(void)
 		.ctl_path = CONF_CTL_PATH,
 		.mtu = 1500,
 		.bird_timeout = CONF_BIRD_TIMEOUT,
+		.ike_cookie_threshold = CONF_IKE_COOKIE_THRESHOLD,
+		.ike_halfopen_limit = CONF_IKE_HALFOPEN_LIMIT,
 	};
 	conf_ka_default(&conf->ka);
 	conf->ka.on = false;
@@ -242,6 +244,12 @@ conf_print(FILE *f, const struct ovl_conf *conf)
 	if (conf->ka.on)
 		conf_print_ka(f, "", &conf->ka);
 	conf_print_ike(f, "", &conf->ike);
+	if (conf->ike_cookie_threshold != CONF_IKE_COOKIE_THRESHOLD)
+		fprintf(f, "ike cookie-threshold %u\n",
+		    conf->ike_cookie_threshold);
+	if (conf->ike_halfopen_limit != CONF_IKE_HALFOPEN_LIMIT)
+		fprintf(f, "ike half-open-limit %u\n",
+		    conf->ike_halfopen_limit);
 	/* plain loops: cppcheck cannot see through TAILQ_FOREACH */
 	for (p = TAILQ_FIRST(&conf->peers); p != NULL;
 	    p = TAILQ_NEXT(p, entry)) {

@@ -25,6 +25,9 @@
 #define CONF_BGP_NAME_MAX	64	/* BIRD symbol length */
 #define CONF_BIRD_TIMEOUT	5	/* seconds, default */
 #define CONF_BIRD_TIMEOUT_MAX	60
+#define CONF_IKE_COOKIE_THRESHOLD	16	/* RFC 7296 2.6 */
+#define CONF_IKE_HALFOPEN_LIMIT		5	/* RFC 8019 4.6 */
+#define CONF_IKE_LIMIT_MAX		1000000
 #define CONF_KA_INTERVAL_MIN	50		/* ms */
 #define CONF_KA_INTERVAL_MAX	60000
 #define CONF_KA_MULT_MIN	2
@@ -123,6 +126,8 @@ struct ovl_conf {
 	uint32_t		 bird_timeout;	/* seconds */
 	struct ka_conf		 ka;		/* default for peers */
 	struct ike_conf		 ike;		/* defaults for peers */
+	uint32_t		 ike_cookie_threshold;	/* half-open SAs */
+	uint32_t		 ike_halfopen_limit;	/* per source; 0: none */
 	struct peer_conf_head	 peers;
 };
 

@@ -22,12 +22,16 @@ static struct log_rl	 ike_rl;
 static struct ike_msg	 ike_rxm;
 static uint8_t		 ike_plain[IKE_MSG_MAX];
 
+static ev_timer		 ike_kick_ev;
+
 static void	ike_retry_cb(struct ev_loop *, ev_timer *, int);
+static void	ike_kick_cb(struct ev_loop *, ev_timer *, int);
 
 void
 ike_init(struct ev_loop *loop)
 {
 	ike_loop = loop;
+	ev_timer_init(&ike_kick_ev, ike_kick_cb, 0, 0);
 }
 
 void
@@ -35,6 +39,7 @@ ike_shutdown(void)
 {
 	struct ikesa	*sa;
 
+	ev_timer_stop(ike_loop, &ike_kick_ev);
 	while ((sa = TAILQ_FIRST(ike_sas())) != NULL)
 		ike_sa_free(sa);
 	ike_sock_close();
@@ -67,7 +72,7 @@ ike_peer_start(struct peer *p)
 	ip->group = ip->conf.groups[0];
 	ev_timer_init(&ip->retry, ike_retry_cb, 0, 0);
 	ip->retry.data = ip;
-	if ((ip->cred = ike_cred_load(&ip->conf, err, sizeof(err))) == NULL) {
+	if ((ip->cred = ike_cred_get(&ip->conf, err, sizeof(err))) == NULL) {
 		log_warnx("tunnel %s: IKE credentials: %s", p->conf.name, err);
 		free(ip);
 		return -1;
@@ -124,7 +129,7 @@ ike_peer_reload(struct peer *p)
 
 	if (ip == NULL)
 		return;
-	if ((c = ike_cred_load(&ip->conf, err, sizeof(err))) == NULL) {
+	if ((c = ike_cred_get(&ip->conf, err, sizeof(err))) == NULL) {
 		log_warnx("tunnel %s: IKE credentials: %s; the old ones stay",
 		    p->conf.name, err);
 		return;
@@ -161,6 +166,26 @@ ike_peer_retry(struct ike_peer *ip)
 		ip->retry_delay = IKE_RETRY_MAX;
 }
 
+/* Our IKE SAs not up yet (IKE_SA_INIT or IKE_AUTH outstanding). */
+static unsigned int
+ike_initiating(void)
+{
+	struct ikesa	*sa;
+	unsigned int	 n = 0;
+
+	TAILQ_FOREACH(sa, ike_sas(), entry)
+		if (sa->initiator && (sa->state == IKES_INIT_SENT ||
+		    sa->state == IKES_AUTH_SENT))
+			n++;
+	return n;
+}
+
+/*
+ * At most IKE_INIT_PARALLEL of our setups are in progress at once; the
+ * other peers wait (ip->waiting) and start, in order, as those finish.
+ * Hundreds of tunnels that start together then do not bury their
+ * responders under requests they cannot answer before we resend them.
+ */
 static void
 ike_retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
@@ -168,8 +193,42 @@ ike_retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	if (ike_peer_busy(ip))
 		return;
+	if (ike_initiating() >= IKE_INIT_PARALLEL) {
+		ip->waiting = true;
+		return;
+	}
 	if (ike_init_start(ip) == -1)
 		ike_peer_retry(ip);
+}
+
+/* A setup finished or an SA went: start waiting peers (from the loop). */
+void
+ike_peer_kick(void)
+{
+	if (ike_loop != NULL && !ev_is_active(&ike_kick_ev))
+		ev_timer_start(ike_loop, &ike_kick_ev);
+}
+
+static void
+ike_kick_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct peer	*p;
+	struct ike_peer	*ip;
+	unsigned int	 n = ike_initiating();
+
+	TAILQ_FOREACH(p, peers(), entry) {
+		if (n >= IKE_INIT_PARALLEL)
+			break;
+		if ((ip = p->ike) == NULL || !ip->waiting)
+			continue;
+		ip->waiting = false;
+		if (ip->stopping || ike_peer_busy(ip))
+			continue;
+		if (ike_init_start(ip) == -1)
+			ike_peer_retry(ip);
+		else
+			n++;
+	}
 }
 
 /*
@@ -194,6 +253,7 @@ ike_peer_established(struct ikesa *sa)
 			ike_info_delete(o);	/* the peer has it too */
 		ike_sa_free(o);
 	}
+	ike_peer_kick();
 }
 
 static struct ike_peer *

@@ -28,10 +28,19 @@ struct ike_stats {
 	uint64_t	frag_rx;	/* SKF fragments kept for reassembly */
 	uint64_t	frag_reassembled;	/* messages put together */
 	uint64_t	frag_dropped;	/* bad, duplicate, out of range, stale */
+	uint64_t	halfopen_dropped; /* IKE_SA_INIT over a source's limit */
+	uint64_t	cookie_rotations; /* new COOKIE secrets */
 };
 
 void		 ike_init(struct ev_loop *);
 void		 ike_shutdown(void);
+/*
+ * Before each (re)configuration of the peers: `ike cookie-threshold`,
+ * `ike half-open-limit` (0: none); credential files are read again (once
+ * for all the peers that share them). ike_cookie.c
+ */
+void		 ike_configure(unsigned int cookie_threshold,
+		    unsigned int halfopen_per_source);
 int		 ike_peer_start(struct peer *);
 void		 ike_peer_stop(struct peer *);	/* DELETE to the peer */
 void		 ike_peer_reload(struct peer *);	/* credentials again */

@@ -213,6 +213,51 @@ ike_cred_load(const struct ike_conf *conf, char *err, size_t errlen)
 	return NULL;
 }
 
+/*
+ * Peers with the same files and IDs share one loaded copy (a mesh node
+ * has one certificate for all its tunnels: hundreds of peers need not
+ * parse the same chain, key and CRLs hundreds of times). A copy is shared
+ * only within one epoch: ike_cred_reread() starts a new one before each
+ * (re)configuration, so that a reload reads the files again, once.
+ */
+static TAILQ_HEAD(, ike_cred)	cred_cache = TAILQ_HEAD_INITIALIZER(cred_cache);
+static unsigned int		cred_epoch;
+
+void
+ike_cred_reread(void)
+{
+	cred_epoch++;
+}
+
+static bool
+cred_same(const struct ike_conf *a, const struct ike_conf *b)
+{
+	return strcmp(a->cert, b->cert) == 0 && strcmp(a->key, b->key) == 0 &&
+	    strcmp(a->ca, b->ca) == 0 && strcmp(a->crl, b->crl) == 0 &&
+	    strcmp(a->local_id, b->local_id) == 0 &&
+	    strcmp(a->remote_id, b->remote_id) == 0;
+}
+
+/* Like ike_cred_load(), shared; ike_cred_free() drops a reference. */
+struct ike_cred *
+ike_cred_get(const struct ike_conf *conf, char *err, size_t errlen)
+{
+	struct ike_cred	*c;
+
+	TAILQ_FOREACH(c, &cred_cache, entry)
+		if (c->epoch == cred_epoch && cred_same(&c->from, conf)) {
+			c->refs++;
+			return c;
+		}
+	if ((c = ike_cred_load(conf, err, errlen)) == NULL)
+		return NULL;
+	c->from = *conf;
+	c->refs = 1;
+	c->epoch = cred_epoch;
+	TAILQ_INSERT_HEAD(&cred_cache, c, entry);
+	return c;
+}
+
 void
 ike_cred_free(struct ike_cred *c)
 {
@@ -220,6 +265,11 @@ ike_cred_free(struct ike_cred *c)
 
 	if (c == NULL)
 		return;
+	if (c->refs > 0) {
+		if (--c->refs > 0)
+			return;
+		TAILQ_REMOVE(&cred_cache, c, entry);
+	}
 	for (i = 0; i < c->ncert; i++)
 		OPENSSL_free(c->der[i]);
 	EVP_PKEY_free(c->key);

@@ -117,11 +117,10 @@ ike_json(void)
 	struct ikesa	*sa;
 	ev_tstamp	 now = ike_loop != NULL ? ev_now(ike_loop) : 0;
 
-	json_t		*o, *k;
-
 	TAILQ_FOREACH(sa, ike_sas(), entry)
 		json_array_append_new(arr, ike_sa_json(sa, now));
-	o = json_pack("{s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
+	return json_pack("{s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+	    "s:I, s:I, s:I, s:I, s:I, s:I}}",
 	    "ike_sas", arr, "counters",
 	    "rx", (json_int_t)ike_st.rx, "tx", (json_int_t)ike_st.tx,
 	    "rx_dropped", (json_int_t)ike_st.rx_dropped,
@@ -129,17 +128,12 @@ ike_json(void)
 	    "rx_keepalive", (json_int_t)ike_st.rx_keepalive,
 	    "auth_failed", (json_int_t)ike_st.auth_failed,
 	    "established", (json_int_t)ike_st.established,
-	    "cookies_sent", (json_int_t)ike_st.cookies_sent);
-	/* RFC 7383 */
-	if (o != NULL && (k = json_object_get(o, "counters")) != NULL) {
-		json_object_set_new(k, "fragments_tx",
-		    json_integer((json_int_t)ike_st.frag_tx));
-		json_object_set_new(k, "fragments_rx",
-		    json_integer((json_int_t)ike_st.frag_rx));
-		json_object_set_new(k, "reassembled",
-		    json_integer((json_int_t)ike_st.frag_reassembled));
-		json_object_set_new(k, "fragments_dropped",
-		    json_integer((json_int_t)ike_st.frag_dropped));
-	}
-	return o;
+	    "cookies_sent", (json_int_t)ike_st.cookies_sent,
+	    "halfopen_dropped", (json_int_t)ike_st.halfopen_dropped,
+	    "cookie_rotations", (json_int_t)ike_st.cookie_rotations,
+	    /* RFC 7383 */
+	    "fragments_tx", (json_int_t)ike_st.frag_tx,
+	    "fragments_rx", (json_int_t)ike_st.frag_rx,
+	    "reassembled", (json_int_t)ike_st.frag_reassembled,
+	    "fragments_dropped", (json_int_t)ike_st.frag_dropped);
 }

@@ -421,6 +421,11 @@ ike_init_request(struct ike_peer *ip, struct ike_msg *m,
 		}
 		return;
 	}
+	/* RFC 8019 4.6: after the COOKIE, before any DH */
+	if (ike_halfopen_full(remote)) {
+		ike_st.halfopen_dropped++;
+		return;
+	}
 	if (ike_prop_pick_ike(&ip->conf, &m->sa, m->ke.group, &suite,
 	    &chosen) == -1) {
 		log_warnx("tunnel %s: IKE_SA_INIT: no proposal of the peer is "

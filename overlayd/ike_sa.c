@@ -154,6 +154,8 @@ ike_sa_free(struct ikesa *sa)
 	free(sa->resp);
 	ike_frag_free(sa);
 	mcert_free(sa->peer_cert);
+	if (sa->initiator)
+		ike_peer_kick();	/* a waiting peer may start */
 	explicit_bzero(sa, sizeof(*sa));
 	free(sa);
 }
@@ -257,6 +259,44 @@ ike_sa_xmit(struct ikesa *sa, const uint8_t *buf, size_t len)
 }
 
 /*
+ * The first retransmission timeout (RFC 7296 2.1 leaves it to us): at
+ * least IKE_RTX_FIRST, more when answers have been slow, as TCP does it
+ * (RFC 6298: smoothed round trip time plus four times its variation, over
+ * every IKE SA, sampled only from requests not sent again). A responder
+ * busy with hundreds of setups at once answers late, not never: a fixed
+ * 0.5 s made us resend what it was about to answer.
+ */
+static double	ike_srtt, ike_rttvar;
+static bool	ike_rtt_set;
+
+static double
+ike_sa_rto(void)
+{
+	double	rto;
+
+	if (!ike_rtt_set)
+		return IKE_RTX_FIRST;
+	rto = ike_srtt + 4 * ike_rttvar;
+	return rto < IKE_RTX_FIRST ? IKE_RTX_FIRST : rto > IKE_RTX_RTO_MAX ?
+	    IKE_RTX_RTO_MAX : rto;
+}
+
+static void
+ike_sa_rtt(double r)
+{
+	double	d = ike_srtt > r ? ike_srtt - r : r - ike_srtt;
+
+	if (!ike_rtt_set) {
+		ike_srtt = r;
+		ike_rttvar = r / 2;
+		ike_rtt_set = true;
+		return;
+	}
+	ike_rttvar = 0.75 * ike_rttvar + 0.25 * d;
+	ike_srtt = 0.875 * ike_srtt + 0.125 * r;
+}
+
+/*
  * Sends a request with the next message ID and keeps it for resending;
  * the window is one, so nothing else may be outstanding.
  */
@@ -276,8 +316,10 @@ ike_sa_request(struct ikesa *sa, struct ike_msg *m)
 	sa->req_id = sa->req_next++;
 	sa->req_pending = true;
 	sa->tries = 0;
+	sa->req_sent = ev_now(ike_loop);
+	sa->rto = ike_sa_rto();
 	ike_sa_xmit(sa, sa->req, sa->reqlen);
-	ev_timer_set(&sa->rtx, IKE_RTX_FIRST, 0);
+	ev_timer_set(&sa->rtx, sa->rto, 0);
 	ev_timer_start(ike_loop, &sa->rtx);
 	return 0;
 }
@@ -314,6 +356,8 @@ void
 ike_sa_req_done(struct ikesa *sa)
 {
 	ev_timer_stop(ike_loop, &sa->rtx);
+	if (sa->req_pending && sa->tries == 0)	/* Karn: not if resent */
+		ike_sa_rtt(ev_now(ike_loop) - sa->req_sent);
 	sa->req_pending = false;
 }
 
@@ -330,7 +374,7 @@ ike_sa_rtx_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		return;
 	}
 	ike_sa_xmit(sa, sa->req, sa->reqlen);
-	ev_timer_set(w, IKE_RTX_FIRST * (double)(1 << sa->tries), 0);
+	ev_timer_set(w, sa->rto * (double)(1 << sa->tries), 0);
 	ev_timer_start(loop, w);
 }
 

@@ -39,11 +39,17 @@
 #define IKE_NONCE_LEN		32
 #define IKE_RTX_FIRST		0.5	/* seconds before the first resend */
 #define IKE_RTX_TRIES		5	/* resends before giving up */
+#define IKE_RTX_RTO_MAX		2.0	/* cap of the first timeout (RTT) */
+#define IKE_INIT_PARALLEL	32	/* our setups in progress at once */
 #define IKE_RETRY_MIN		1.0	/* re-initiation delay, doubling */
 #define IKE_RETRY_MAX		30.0
 #define IKE_HALFOPEN_TIMEOUT	30.0
 #define IKE_DPD_INTERVAL	15.0	/* idle seconds before a liveness check */
 #define IKE_COOKIE_THRESHOLD	16	/* half-open SAs before COOKIEs */
+#define IKE_COOKIE_LEN		(1 + 32)	/* version, SHA-256 */
+#define IKE_COOKIE_ROTATE	60.0	/* seconds a COOKIE secret is used */
+#define IKE_COOKIE_USES		100000	/* COOKIEs made with one secret */
+#define IKE_HALFOPEN_PER_SRC	5	/* half-open SAs per source address */
 #define IKE_CERTREQ_LEN		(IKE_CERTREQ_MAX_HASHES * 20)
 #define IKE_CERTREQ_MAX_HASHES	8
 #define IKE_ID_MAX		(CONF_IKE_ID_MAX + 64)
@@ -70,6 +76,11 @@ struct ike_cred {
 	uint8_t			 rid_type;	/* 0: any */
 	uint8_t			 rid[IKE_ID_MAX];
 	size_t			 rid_len;
+	/* shared by the peers with the same files and IDs (ike_cred_get) */
+	TAILQ_ENTRY(ike_cred)	 entry;
+	struct ike_conf		 from;		/* what was loaded */
+	unsigned int		 refs;		/* 0: not shared */
+	unsigned int		 epoch;
 };
 
 enum ike_state {
@@ -124,6 +135,7 @@ struct ikesa {
 	uint32_t		 req_id;
 	bool			 req_pending;
 	int			 tries;
+	ev_tstamp		 req_sent, rto;	/* RTT sample, first timeout */
 	ev_timer		 rtx;
 	/* the peer's requests and our cached reply */
 	uint32_t		 exp_next;
@@ -160,6 +172,7 @@ struct ike_peer {
 	uint8_t			*pchain[MCERT_CHAIN_MAX];
 	size_t			 pchainlen[MCERT_CHAIN_MAX];
 	size_t			 npchain;
+	bool			 waiting;	/* for IKE_INIT_PARALLEL */
 };
 
 /* ike.c */
@@ -170,6 +183,7 @@ void		 ike_rx(const uint8_t *, size_t, const struct sockaddr_storage *,
 		    const struct sockaddr_storage *);
 void		 ike_peer_retry(struct ike_peer *);
 void		 ike_peer_established(struct ikesa *);
+void		 ike_peer_kick(void);
 const char	*ike_peer_name(const struct ike_peer *);
 
 /* ike_sa.c */
@@ -199,6 +213,8 @@ int		 ike_sock_send(const struct sockaddr_storage *local,
 
 /* ike_cred.c */
 struct ike_cred	*ike_cred_load(const struct ike_conf *, char *, size_t);
+struct ike_cred	*ike_cred_get(const struct ike_conf *, char *, size_t);
+void		 ike_cred_reread(void);
 void		 ike_cred_free(struct ike_cred *);
 void		 ike_id_fmt(uint8_t type, const uint8_t *, size_t, char *,
 		    size_t);
@@ -225,6 +241,9 @@ void		 ike_init_response(struct ikesa *, struct ike_msg *);
 bool		 ike_cookie_needed(void);
 bool		 ike_cookie_ok(const struct ike_msg *,
 		    const struct sockaddr_storage *, uint8_t *, size_t *);
+int		 ike_cookie_rotate(void);
+void		 ike_cookie_rotate_after(double);
+bool		 ike_halfopen_full(const struct sockaddr_storage *);
 
 /* ike_auth.c */
 int		 ike_auth_start(struct ikesa *);

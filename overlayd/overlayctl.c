@@ -200,6 +200,9 @@ show_ike(json_t *reply)
 	    ", authentication failures %" PRIu64 "\n", jint(k, "rx"),
 	    jint(k, "tx"), jint(k, "rx_dropped"), jint(k, "rx_unknown_peer"),
 	    jint(k, "established"), jint(k, "auth_failed"));
+	printf("IKE_SA_INIT defence: cookies sent %" PRIu64 ", dropped over "
+	    "the half-open limit %" PRIu64 "\n", jint(k, "cookies_sent"),
+	    jint(k, "halfopen_dropped"));
 	printf("IKE fragments (RFC 7383): tx %" PRIu64 ", rx %" PRIu64
 	    ", dropped %" PRIu64 "; messages reassembled %" PRIu64 "\n",
 	    jint(k, "fragments_tx"), jint(k, "fragments_rx"),

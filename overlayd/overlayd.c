@@ -93,6 +93,7 @@ reload(void)
 		log_warnx("user and control socket changes take effect on "
 		    "restart");
 	bgp_configure(nconf);	/* first: it sees removed tunnels go */
+	ike_configure(nconf->ike_cookie_threshold, nconf->ike_halfopen_limit);
 	failed = peers_apply(nconf);
 	conf_free(conf);
 	conf = nconf;
@@ -168,6 +169,7 @@ main(int argc, char *argv[])
 		fatal("data plane");
 	peer_init(loop);
 	ike_init(loop);
+	ike_configure(conf->ike_cookie_threshold, conf->ike_halfopen_limit);
 	bgp_init(loop);
 	bgp_configure(conf);
 	if (ctl_open(loop, conf->ctl_path, ctl_gid, reload) == -1)

@@ -142,6 +142,7 @@ static int	 peer_ike_check(int);
 %token	HOLDDOWN INTERVAL KEEPALIVE MULTIPLIER OFF
 %token	CA CERTIFICATE CRL ENCRYPTION ID IKE PASSIVE
 %token	FRAGMENT_SIZE MODE TRANSPORT TUNNEL
+%token	COOKIETHRESHOLD HALFOPENLIMIT
 %token	ERROR
 %token	<string> STRING NUMBER MACRONAME
 %type	<string> word
@@ -227,6 +228,22 @@ main		: USER word {
 		| IKE ikeopt {
 			if (!ike_global(@1.first_line))
 				YYABORT;
+		}
+		| IKE COOKIETHRESHOLD NUMBER {
+			uint64_t	v;
+
+			if (!num_take("ike cookie-threshold", $3, @3.first_line,
+			    0, 0, CONF_IKE_LIMIT_MAX, &v))
+				YYABORT;
+			ps.conf->ike_cookie_threshold = (uint32_t)v;
+		}
+		| IKE HALFOPENLIMIT NUMBER {
+			uint64_t	v;
+
+			if (!num_take("ike half-open-limit", $3, @3.first_line,
+			    0, 0, CONF_IKE_LIMIT_MAX, &v))
+				YYABORT;
+			ps.conf->ike_halfopen_limit = (uint32_t)v;
 		}
 		;
 
@@ -1328,6 +1345,7 @@ static const struct keyword {
 	{ "ca",			CA },
 	{ "certificate",	CERTIFICATE },
 	{ "control",		CONTROL },
+	{ "cookie-threshold",	COOKIETHRESHOLD },
 	{ "crl",		CRL },
 	{ "dataplane",		DATAPLANE },
 	{ "encap",		ENCAP },
@@ -1337,6 +1355,7 @@ static const struct keyword {
 	{ "fragment-size",	FRAGMENT_SIZE },
 	{ "gre",		GRE },
 	{ "group",		GROUP },
+	{ "half-open-limit",	HALFOPENLIMIT },
 	{ "holddown",		HOLDDOWN },
 	{ "id",			ID },
 	{ "ike",		IKE },

@@ -219,6 +219,7 @@ peer_tun_setup(struct peer *p)
 		return -1;
 	}
 	if (tun_set_carrier(p->tun_fd, false) == -1 ||
+	    nl_link_group(p->ifname) == -1 ||
 	    nl_link_set(p->ifname, p->inner_mtu, true) == -1) {
 		log_warn("tunnel %s: set up %s", p->conf.name, p->ifname);
 		return -1;
@@ -334,6 +335,9 @@ peers_clear(void)
 {
 	struct peer	*p;
 
+	/* all TUN devices at once; closing each would take a grace period */
+	if (!TAILQ_EMPTY(&peer_list) && nl_group_del() == -1)
+		log_warn("removing the tunnel devices");
 	while ((p = TAILQ_FIRST(&peer_list)) != NULL) {
 		TAILQ_REMOVE(&peer_list, p, entry);
 		peer_destroy(p);

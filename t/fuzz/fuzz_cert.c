@@ -98,6 +98,18 @@ one(const uint8_t *der, size_t len)
 	mcert_free(c);
 }
 
+int	LLVMFuzzerInitialize(int *, char ***);
+
+/* The trust store is built once, not per input. */
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	store = make_store();
+	return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -108,7 +120,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum mcert_err		 e;
 	size_t			 n = 0, len;
 
-	if (store == NULL)
+	if (store == NULL)	/* a driver without LLVMFuzzerInitialize() */
 		store = make_store();
 	while (size >= 2 && n < MCERT_CHAIN_MAX) {
 		len = (size_t)data[0] << 8 | data[1];

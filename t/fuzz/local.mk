@@ -133,3 +133,22 @@ t_fuzz_fuzz_ike_frag_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 t_fuzz_fuzz_ike_frag_LDFLAGS = -fsanitize=fuzzer
 t_fuzz_fuzz_ike_frag_LDADD = $(OVL_LIBS)
 endif
+
+# The IKEv2 state machine as responder (fuzz_ike_sm.c has the input
+# format): datagrams through ike_rx() for a configured peer, forged SK
+# payloads with the SA's own keys; seeds in corpus/ike_sm.
+check_PROGRAMS += t/fuzz/replay_ike_sm
+t_fuzz_replay_ike_sm_SOURCES = t/fuzz/replay.c t/fuzz/fuzz_ike_sm.c
+t_fuzz_replay_ike_sm_CPPFLAGS = $(FUZZ_CPPFLAGS) -I$(top_srcdir)/t/fuzz
+t_fuzz_replay_ike_sm_LDADD = $(OVL_LIBS)
+if FUZZERS
+noinst_PROGRAMS += t/fuzz/fuzz_ike_sm
+t_fuzz_fuzz_ike_sm_SOURCES = t/fuzz/fuzz_ike_sm.c
+t_fuzz_fuzz_ike_sm_CPPFLAGS = $(FUZZ_CPPFLAGS) -I$(top_srcdir)/t/fuzz
+t_fuzz_fuzz_ike_sm_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+t_fuzz_fuzz_ike_sm_LDFLAGS = -fsanitize=fuzzer
+t_fuzz_fuzz_ike_sm_LDADD = $(OVL_LIBS)
+endif
+# corpus/ike_sm seeds from t/unit/ike_vectors.h (needs python3-cryptography):
+# `t/fuzz/mkikesmseeds.py t/fuzz/corpus/ike_sm`
+dist_noinst_SCRIPTS += t/fuzz/mkikesmseeds.py

@@ -1,7 +1,8 @@
 /*
  * replay.c: runs a fuzz target without libFuzzer. Every file named on
  * the command line, and every file in every directory named, is passed
- * to LLVMFuzzerTestOneInput() once, in name order. `make check` links it
+ * to LLVMFuzzerTestOneInput() once, in name order (after
+ * LLVMFuzzerInitialize(), if the target has one). `make check` links it
  * with each target and replays the corpora through it.
  *
  * Exits 1 if a path cannot be read or a directory holds no input (so a
@@ -23,6 +24,8 @@
 #include <unistd.h>
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+/* optional, as with libFuzzer: set-up done once */
+int	LLVMFuzzerInitialize(int *, char ***) __attribute__((weak));
 
 static int
 replay_file(const char *path)
@@ -102,6 +105,8 @@ main(int argc, char *argv[])
 		fprintf(stderr, "usage: %s file | directory ...\n", argv[0]);
 		return 2;
 	}
+	if (LLVMFuzzerInitialize != NULL)
+		LLVMFuzzerInitialize(&argc, &argv);
 	for (i = 1; i < argc; i++) {
 		count = 0;
 		if (stat(argv[i], &st) == -1) {

@@ -46,8 +46,9 @@ arts=$build/t/fuzz/artifacts/$target
 mkdir -p "$work" "$arts"
 log=$build/t/fuzz/fuzz_$target.log
 extra=
-# the config parser reports every syntax error on stderr
-[ "$target" = conf ] && extra=-close_fd_mask=2
+# the config parser reports every syntax error on stderr, the IKE state
+# machine logs what it refuses
+case $target in conf|ike_sm) extra=-close_fd_mask=2 ;; esac
 
 echo "run.sh: fuzz_$target for ${secs}s (log: $log)"
 status=0

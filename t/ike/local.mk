@@ -7,6 +7,7 @@ IKE_TESTS = \
 	t/ike/proposals.sh \
 	t/ike/reload.sh \
 	t/ike/cookie.sh \
+	t/ike/halfopen.sh \
 	t/ike/dpd.sh \
 	t/ike/nat.sh \
 	t/ike/expire.sh \

@@ -50,6 +50,11 @@ t_unit_test_ike_msg_LDADD = $(UNIT_LDADD)
 t_unit_test_ike_crypto_SOURCES = t/unit/test_ike_crypto.c
 t_unit_test_ike_crypto_CFLAGS = $(UNIT_CFLAGS)
 t_unit_test_ike_crypto_LDADD = $(UNIT_LDADD)
+# the responder's COOKIE and half-open limits (overlayd/ike_cookie.c)
+UNIT_TESTS += t/unit/test_ike_cookie
+t_unit_test_ike_cookie_SOURCES = t/unit/test_ike_cookie.c
+t_unit_test_ike_cookie_CFLAGS = $(UNIT_CFLAGS)
+t_unit_test_ike_cookie_LDADD = $(UNIT_LDADD)
 t_unit_test_bfd_SOURCES = t/unit/test_bfd.c
 t_unit_test_bfd_CFLAGS = $(UNIT_CFLAGS)
 t_unit_test_bfd_LDADD = $(UNIT_LDADD)

@@ -24,6 +24,8 @@ struct ike_stats {
 	uint64_t	established;
 	uint64_t	cookies_sent;	/* IKE_SA_INIT answered with a COOKIE */
 	uint64_t	rx_keepalive;	/* NAT keepalives (RFC 3948) */
+	uint64_t	ike_rekeys;	/* IKE SAs rekeyed, either end asking */
+	uint64_t	child_rekeys;	/* CHILD_SAs rekeyed */
 };
 
 void		 ike_init(struct ev_loop *);

@@ -8,7 +8,8 @@ IKE_TESTS = \
 	t/ike/reload.sh \
 	t/ike/cookie.sh \
 	t/ike/dpd.sh \
-	t/ike/nat.sh
+	t/ike/nat.sh \
+	t/ike/rekey.sh
 
 EXTRA_DIST += t/ike/common.sh
 TESTS += $(IKE_TESTS)

@@ -152,6 +152,8 @@ const char	*conf_alg_name(enum sa_alg);
 void		 conf_ka_default(struct ka_conf *);	/* interval etc. */
 bool		 conf_ka_equal(const struct ka_conf *, const struct ka_conf *);
 void		 conf_print_ike(FILE *, const char *, const struct ike_conf *);
+void		 conf_print_ike_life(FILE *, const char *, const struct ike_conf *,
+		    const struct ike_conf *global);
 bool		 conf_ike_equal(const struct ike_conf *,
 		    const struct ike_conf *);
 const char	*conf_group_name(uint16_t);

@@ -64,10 +64,7 @@ conf_ike_bytes(FILE *f, const char *indent, uint64_t v)
 	fprintf(f, "%sike child bytes %llu\n", indent, (unsigned long long)v);
 }
 
-/*
- * Global defaults print only what is set; a peer's are complete, but for
- * the lifetimes, which print only when not the defaults.
- */
+/* Global defaults print only what is set; a peer's are complete. */
 void
 conf_print_ike(FILE *f, const char *indent, const struct ike_conf *c)
 {
@@ -91,13 +88,36 @@ conf_print_ike(FILE *f, const char *indent, const struct ike_conf *c)
 	for (i = 0; i < c->ngroups; i++)
 		fprintf(f, "%sike group %s\n", indent,
 		    conf_group_name(c->groups[i]));
-	if (c->life != 0 && c->life != CONF_IKE_LIFE)
+}
+
+/*
+ * The lifetimes: the global ones (g NULL) as set; a peer's where they
+ * differ from what it would inherit from g or the defaults.
+ */
+void
+conf_print_ike_life(FILE *f, const char *indent, const struct ike_conf *c,
+    const struct ike_conf *g)
+{
+	uint32_t	life = CONF_IKE_LIFE, clife = CONF_IKE_CHILD_LIFE;
+	uint64_t	bytes = 0;
+	unsigned int	jitter = CONF_IKE_JITTER;
+
+	if (g != NULL && !c->on)
+		return;
+	if (g != NULL) {
+		life = g->life != 0 ? g->life : life;
+		clife = g->child_life != 0 ? g->child_life : clife;
+		bytes = g->child_bytes;
+		jitter = g->jitter_set ? g->jitter : jitter;
+	} else
+		life = clife = 0;
+	if (c->life != 0 && c->life != life)
 		conf_ike_life(f, indent, "lifetime", c->life);
-	if (c->child_life != 0 && c->child_life != CONF_IKE_CHILD_LIFE)
+	if (c->child_life != 0 && c->child_life != clife)
 		conf_ike_life(f, indent, "child lifetime", c->child_life);
-	if (c->child_bytes != 0)
+	if (c->child_bytes != 0 && c->child_bytes != bytes)
 		conf_ike_bytes(f, indent, c->child_bytes);
-	if (c->jitter_set && c->jitter != CONF_IKE_JITTER)
+	if (c->jitter_set && (g == NULL || c->jitter != jitter))
 		fprintf(f, "%sike jitter %u\n", indent, c->jitter);
 }
 

@@ -620,6 +620,7 @@ ike_rekey_delete(struct ikesa *sa, const struct ike_msg *req)
 {
 	struct ike_msg		 m;
 	struct ike_xchild	*x, *pend;
+	struct ike_child	 newch;
 	const struct ike_delete	*d;
 	uint32_t		 spi, ours[IKE_XCHILD_MAX + 1];
 	unsigned int		 i, j, n = 0, k;
@@ -630,8 +631,9 @@ ike_rekey_delete(struct ikesa *sa, const struct ike_msg *req)
 		d = &req->del[i];
 		if (d->proto != IKE_PROTO_ESP || d->spi_size != 4)
 			continue;
-		for (j = 0; j < d->nspi && (j + 1) * 4 <= d->spis.len; j++) {
-			memcpy(&spi, d->spis.p + j * 4, 4);
+		for (j = 0; j < d->nspi && (size_t)(j + 1) * 4 <= d->spis.len;
+		    j++) {
+			memcpy(&spi, d->spis.p + (size_t)j * 4, 4);
 			spi = ntohl(spi);
 			if (spi == sa->child.spi_out && sa->child.installed) {
 				pend = NULL;
@@ -654,12 +656,9 @@ ike_rekey_delete(struct ikesa *sa, const struct ike_msg *req)
 				/* the pending one becomes current */
 				explicit_bzero(&pend->out, sizeof(pend->out));
 				x = pend;
-				{
-					struct ike_child newch = pend->ch;
-
-					rekey_retire(sa, x, false);
-					sa->child = newch;
-				}
+				newch = pend->ch;
+				rekey_retire(sa, x, false);
+				sa->child = newch;
 				x->deleted = true;
 				x->expire = now + IKE_REKEY_GRACE;
 				rekey_child_times(sa, &sa->child);

@@ -174,7 +174,7 @@ conf_peer_ka_addrs(const struct peer_conf *p, struct addr *local,
 }
 
 static void
-conf_print_peer(FILE *f, const struct peer_conf *p)
+conf_print_peer(FILE *f, const struct peer_conf *p, const struct ike_conf *g)
 {
 	char		buf[PREFIX_STRLEN];
 	unsigned int	i;
@@ -212,6 +212,7 @@ conf_print_peer(FILE *f, const struct peer_conf *p)
 	if (p->sa_out.set)
 		conf_print_sa(f, "out", &p->sa_out);
 	conf_print_ike(f, "\t", &p->ike);
+	conf_print_ike_life(f, "\t", &p->ike, g);
 	if (p->ka_set)
 		conf_print_ka(f, "\t", &p->ka);
 	fputs("}\n", f);
@@ -250,11 +251,12 @@ conf_print(FILE *f, const struct ovl_conf *conf)
 	if (conf->ike_halfopen_limit != CONF_IKE_HALFOPEN_LIMIT)
 		fprintf(f, "ike half-open-limit %u\n",
 		    conf->ike_halfopen_limit);
+	conf_print_ike_life(f, "", &conf->ike, NULL);
 	/* plain loops: cppcheck cannot see through TAILQ_FOREACH */
 	for (p = TAILQ_FIRST(&conf->peers); p != NULL;
 	    p = TAILQ_NEXT(p, entry)) {
 		fputc('\n', f);
-		conf_print_peer(f, p);
+		conf_print_peer(f, p, &conf->ike);
 	}
 }
 

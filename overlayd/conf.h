@@ -88,7 +88,21 @@ struct ike_conf {
 	uint16_t	encr_bits;	/* AES-GCM-16 key: 128 or 256 */
 	uint8_t		ngroups;
 	uint16_t	groups[CONF_IKE_GROUPS];	/* 31, 19; first in KE */
+	uint32_t	life;		/* IKE SA rekey, seconds; 0: unset */
+	uint32_t	child_life;	/* CHILD_SA rekey, seconds; 0: unset */
+	uint64_t	child_bytes;	/* CHILD_SA rekey, octets; 0: none */
+	bool		jitter_set;
+	uint8_t		jitter;		/* rekey up to this % early */
 };
+
+#define CONF_IKE_LIFE		(4 * 3600)	/* strongSwan's defaults */
+#define CONF_IKE_CHILD_LIFE	3600
+#define CONF_IKE_JITTER		10
+#define CONF_IKE_LIFE_MIN	2
+#define CONF_IKE_LIFE_MAX	(30 * 86400)
+#define CONF_IKE_BYTES_MIN	1024ULL
+#define CONF_IKE_BYTES_MAX	(1ULL << 50)
+#define CONF_IKE_JITTER_MAX	50
 
 struct peer_conf {
 	TAILQ_ENTRY(peer_conf)	 entry;
@@ -147,6 +161,8 @@ const char	*conf_alg_name(enum sa_alg);
 void		 conf_ka_default(struct ka_conf *);	/* interval etc. */
 bool		 conf_ka_equal(const struct ka_conf *, const struct ka_conf *);
 void		 conf_print_ike(FILE *, const char *, const struct ike_conf *);
+void		 conf_print_ike_life(FILE *, const char *, const struct ike_conf *,
+		    const struct ike_conf *global);
 bool		 conf_ike_equal(const struct ike_conf *,
 		    const struct ike_conf *);
 const char	*conf_group_name(uint16_t);

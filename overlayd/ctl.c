@@ -72,6 +72,19 @@ ctl_spi(uint32_t spi, int present)
 	return json_string(buf);
 }
 
+/* Every inbound SA (several while a rekey is going on); userspace only. */
+static json_t *
+ctl_spis_in(const struct peer *p)
+{
+	json_t			*arr = json_array();
+	const struct esp_sa	*sa;
+	unsigned int		 i;
+
+	for (i = 0; (sa = dp_sa_in(p, i)) != NULL; i++)
+		json_array_append_new(arr, ctl_spi(sa->spi, 1));
+	return arr;
+}
+
 static json_t *
 ctl_tunnel(struct peer *p)
 {
@@ -99,6 +112,7 @@ ctl_tunnel(struct peer *p)
 	json_object_set_new(t, "spi_out", ctl_spi(spi_out, has_out));
 	json_object_set_new(t, "mode", json_string(peer_tunnel_mode(p) ?
 	    "tunnel" : "transport"));
+	json_object_set_new(t, "spis_in", ctl_spis_in(p));
 	json_object_set_new(t, "dataplane",
 	    json_string(p->kdp != NULL ? "kernel" : "userspace"));
 	json_object_set_new(t, "tx_packets", json_integer((json_int_t)st->tx_packets));

@@ -419,6 +419,8 @@ ike_rx_response(struct ikesa *sa, struct ike_msg *m,
 		ike_auth_response(sa, m);
 	else if (m->hdr.exchange == IKE_INFORMATIONAL)
 		ike_info_response(sa, m);
+	else if (m->hdr.exchange == IKE_CREATE_CHILD_SA)
+		ike_rekey_response(sa, m);
 	else
 		ike_drop("unexpected response", remote);
 }
@@ -465,8 +467,10 @@ ike_rx_request(struct ikesa *sa, struct ike_msg *m,
 	sa->exp_next++;
 	if (m->hdr.exchange == IKE_AUTH)
 		ike_auth_request(sa, m);
+	else if (m->hdr.exchange == IKE_CREATE_CHILD_SA)
+		ike_rekey_request(sa, m);
 	else
-		ike_info_request(sa, m);	/* and CREATE_CHILD_SA */
+		ike_info_request(sa, m);
 }
 
 void

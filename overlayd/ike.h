@@ -30,6 +30,8 @@ struct ike_stats {
 	uint64_t	frag_dropped;	/* bad, duplicate, out of range, stale */
 	uint64_t	halfopen_dropped; /* IKE_SA_INIT over a source's limit */
 	uint64_t	cookie_rotations; /* new COOKIE secrets */
+	uint64_t	ike_rekeys;	/* IKE SAs rekeyed, either end asking */
+	uint64_t	child_rekeys;	/* CHILD_SAs rekeyed */
 };
 
 void		 ike_init(struct ev_loop *);

@@ -274,6 +274,7 @@ auth_up(struct ikesa *sa)
 	    "(COI %s), CHILD_SA 0x%08x/0x%08x", ike_peer_name(sa->ip),
 	    (unsigned long long)sa->spi_i, (unsigned long long)sa->spi_r,
 	    sa->peer_id, sa->coi, sa->child.spi_in, sa->child.spi_out);
+	ike_rekey_up(sa);
 	ike_peer_established(sa);
 }
 

@@ -1,11 +1,12 @@
 /*
  * ike_ctl.c: `overlayctl show ike`: the IKE SAs and their CHILD_SAs as
- * JSON, with the IKE counters.
+ * JSON, with the IKE counters, lifetimes and rekeys.
  */
 #include "config.h"
 
 #include <stdio.h>
 
+#include "dp.h"
 #include "ike_sa.h"
 #include "peer.h"
 
@@ -65,28 +66,77 @@ ike_cois(const struct ikesa *sa)
 	return arr;
 }
 
+static json_int_t
+ike_left(ev_tstamp at, ev_tstamp now)
+{
+	return at > now ? (json_int_t)(at - now + 0.5) : 0;
+}
+
 static json_t *
 ike_child_json(const struct ikesa *sa, ev_tstamp now)
 {
 	const struct ike_child	*c = &sa->child;
+	const struct dp_stats	*st;
 	char			 alg[16];
+	json_t			*o, *old;
+	unsigned int		 i;
 
 	if (!c->installed)
 		return json_null();
 	snprintf(alg, sizeof(alg), "aes-gcm-%u", c->bits);
-	return json_pack("{s:o, s:o, s:s, s:b, s:s, s:s, s:I}",
+	st = dp_peer_stats(sa->ip->peer);
+	o = json_pack("{s:o, s:o, s:s, s:b, s:s, s:s, s:I}",
 	    "spi_in", ike_spi(c->spi_in), "spi_out", ike_spi(c->spi_out),
 	    "encryption", alg, "esn", c->esn, "mode", c->tunnel ? "tunnel" : "transport",
 	    "selectors", "gre", "age", (json_int_t)(now - c->since));
+	/* lifetimes (ike_rekey.c); octets: the tunnel's since install */
+	json_object_set_new(o, "lifetime",
+	    json_integer(sa->ip->conf.child_life));
+	json_object_set_new(o, "rekey_in", json_integer(sa->rekeyed ? 0 :
+	    ike_left(c->rekey_at, now)));
+	json_object_set_new(o, "bytes", json_integer((json_int_t)(st->tx_bytes +
+	    st->rx_bytes - c->bytes0)));
+	json_object_set_new(o, "bytes_limit",
+	    json_integer((json_int_t)sa->ip->conf.child_bytes));
+	old = json_array();
+	for (i = 0; i < IKE_XCHILD_MAX; i++)
+		if (sa->xchild[i].state != XC_FREE)
+			json_array_append_new(old, json_pack("{s:o, s:o, s:s}",
+			    "spi_in", ike_spi(sa->xchild[i].ch.spi_in),
+			    "spi_out", ike_spi(sa->xchild[i].ch.spi_out),
+			    "state", sa->xchild[i].state == XC_PENDING ?
+			    "pending" : sa->xchild[i].state == XC_RETIRED ?
+			    "retired" : "redundant"));
+	json_object_set_new(o, "others", old);
+	return o;
+}
+
+static json_t *
+ike_rekey_json(const struct ikesa *sa, ev_tstamp now)
+{
+	const struct ike_peer	*ip = sa->ip;
+
+	return json_pack("{s:I, s:I, s:s, s:I, s:I, s:I, s:I, s:I}",
+	    "lifetime", (json_int_t)ip->conf.life,
+	    "rekey_in", sa->state == IKES_ESTABLISHED && !sa->rekeyed ?
+	    ike_left(sa->rekey_at, now) : (json_int_t)0,
+	    "in_progress", sa->rk.kind == RK_CHILD ? "child" :
+	    sa->rk.kind == RK_IKE ? "ike" : "",
+	    "ike", (json_int_t)ip->ike_rekeys,
+	    "ike_initiated", (json_int_t)ip->ike_rekeys_init,
+	    "child", (json_int_t)ip->child_rekeys,
+	    "child_initiated", (json_int_t)ip->child_rekeys_init,
+	    "collisions", (json_int_t)ip->collisions);
 }
 
 static json_t *
 ike_sa_json(const struct ikesa *sa, ev_tstamp now)
 {
 	char	alg[16];
+	json_t	*o;
 
 	snprintf(alg, sizeof(alg), "aes-gcm-%u", sa->suite.keybits);
-	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:s,"
+	o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:s,"
 	    " s:s, s:o, s:s, s:I, s:I, s:b, s:b, s:I, s:I, s:I, s:b, s:o}",
 	    "tunnel", ike_peer_name(sa->ip),
 	    "state", ike_state_name(sa->state),
@@ -108,6 +158,8 @@ ike_sa_json(const struct ikesa *sa, ev_tstamp now)
 	    "nat_keepalives", (json_int_t)sa->keepalives,
 	    "fragmentation", sa->frag_peer,
 	    "child", ike_child_json(sa, now));
+	json_object_set_new(o, "rekey", ike_rekey_json(sa, now));
+	return o;
 }
 
 json_t *
@@ -120,7 +172,7 @@ ike_json(void)
 	TAILQ_FOREACH(sa, ike_sas(), entry)
 		json_array_append_new(arr, ike_sa_json(sa, now));
 	return json_pack("{s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-	    "s:I, s:I, s:I, s:I, s:I, s:I}}",
+	    "s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
 	    "ike_sas", arr, "counters",
 	    "rx", (json_int_t)ike_st.rx, "tx", (json_int_t)ike_st.tx,
 	    "rx_dropped", (json_int_t)ike_st.rx_dropped,
@@ -135,5 +187,7 @@ ike_json(void)
 	    "fragments_tx", (json_int_t)ike_st.frag_tx,
 	    "fragments_rx", (json_int_t)ike_st.frag_rx,
 	    "reassembled", (json_int_t)ike_st.frag_reassembled,
-	    "fragments_dropped", (json_int_t)ike_st.frag_dropped);
+	    "fragments_dropped", (json_int_t)ike_st.frag_dropped,
+	    "ike_rekeys", (json_int_t)ike_st.ike_rekeys,
+	    "child_rekeys", (json_int_t)ike_st.child_rekeys);
 }

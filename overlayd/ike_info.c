@@ -3,8 +3,8 @@
  * SA when a tunnel goes, the initiator's AUTHENTICATION_FAILED (2.21.2),
  * liveness checks of an idle SA (empty INFORMATIONAL, 2.4), and the
  * answers to the peer's (a CHILD_SA deleted by the peer takes its IKE
- * SA with it: DELETE both).  CREATE_CHILD_SA requests are answered
- * NO_ADDITIONAL_SAS: rekeying is not done yet.
+ * SA with it: DELETE both).  The Deletes of CHILD_SAs replaced by a
+ * rekey, and CREATE_CHILD_SA, are ike_rekey.c's.
  */
 #include "config.h"
 
@@ -126,10 +126,8 @@ ike_info_request(struct ikesa *sa, struct ike_msg *m)
 {
 	unsigned int	i;
 
-	if (m->hdr.exchange == IKE_CREATE_CHILD_SA) {
-		info_reply(sa, m, IKE_N_NO_ADDITIONAL_SAS);
+	if (ike_rekey_delete(sa, m))
 		return;
-	}
 	if (info_child_deleted(sa, m)) {
 		/*
 		 * The reply closes the other half of the pair (RFC 7296
@@ -150,6 +148,12 @@ ike_info_request(struct ikesa *sa, struct ike_msg *m)
 		return;
 	}
 	for (i = 0; i < m->ndelete; i++) {
+		if (m->del[i].proto == IKE_PROTO_IKE && sa->rekeyed) {
+			log_debug("tunnel %s: rekeyed IKE SA deleted by the "
+			    "peer", ike_peer_name(sa->ip));
+			ike_sa_free(sa);
+			return;
+		}
 		if (m->del[i].proto == IKE_PROTO_IKE) {
 			ike_sa_fail(sa, "deleted by the peer");
 			return;
@@ -160,5 +164,10 @@ ike_info_request(struct ikesa *sa, struct ike_msg *m)
 void
 ike_info_response(struct ikesa *sa, struct ike_msg *m)
 {
+	if (sa->rekeyed) {	/* our Delete of it, answered */
+		ike_sa_free(sa);
+		return;
+	}
+	ike_rekey_info_response(sa, m);
 	log_debug("tunnel %s: the peer is alive", ike_peer_name(sa->ip));
 }

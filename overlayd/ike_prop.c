@@ -70,7 +70,8 @@ group_ok(const struct ike_conf *c, uint16_t g)
  * group preferred (the KE's).
  */
 static int
-xf_ok(const struct ike_conf *c, bool ike, bool esn, const struct ike_xform *x)
+xf_ok(const struct ike_conf *c, bool ike, bool esn, bool pfs,
+    const struct ike_xform *x)
 {
 	if (x->unknown_attr)
 		return 0;
@@ -82,7 +83,8 @@ xf_ok(const struct ike_conf *c, bool ike, bool esn, const struct ike_xform *x)
 	case IKE_XF_INTEG:
 		return x->id == IKE_INTEG_NONE;
 	case IKE_XF_DH:
-		return ike ? group_ok(c, x->id) : x->id == 0;
+		return ike ? group_ok(c, x->id) : x->id == 0 ||
+		    (pfs && group_ok(c, x->id));
 	case IKE_XF_ESN:
 		return !ike && x->id == (esn ? IKE_ESN_YES : IKE_ESN_NO);
 	}
@@ -95,8 +97,8 @@ xf_ok(const struct ike_conf *c, bool ike, bool esn, const struct ike_xform *x)
  * the chosen proposal. 0, or -1 when something is missing.
  */
 static int
-prop_pick(const struct ike_conf *c, bool ike, bool esn, uint16_t group,
-    const struct ike_prop *p, struct ike_prop *out)
+prop_pick(const struct ike_conf *c, bool ike, bool esn, bool pfs,
+    uint16_t group, const struct ike_prop *p, struct ike_prop *out)
 {
 	static const uint8_t	 types[] = { IKE_XF_ENCR, IKE_XF_PRF,
 	    IKE_XF_INTEG, IKE_XF_DH, IKE_XF_ESN };
@@ -119,7 +121,7 @@ prop_pick(const struct ike_conf *c, bool ike, bool esn, uint16_t group,
 			if (p->xf[i].type != types[t])
 				continue;
 			present = true;
-			if (!xf_ok(c, ike, esn, &p->xf[i]))
+			if (!xf_ok(c, ike, esn, pfs, &p->xf[i]))
 				continue;
 			if (pick == NULL || (types[t] == IKE_XF_DH &&
 			    p->xf[i].id == group && pick->id != group))
@@ -159,7 +161,7 @@ ike_prop_pick_ike(const struct ike_conf *c, const struct ike_sa *offer,
 		if (p->oversize || p->proto != IKE_PROTO_IKE ||
 		    p->spi_size != 0 || !prop_has(p, IKE_XF_ENCR) ||
 		    !prop_has(p, IKE_XF_PRF) || !prop_has(p, IKE_XF_DH) ||
-		    prop_pick(c, true, false, ke_group, p, out) == -1)
+		    prop_pick(c, true, false, false, ke_group, p, out) == -1)
 			continue;
 		reply->nprop = 1;
 		*suite = (struct ike_suite){ .encr = IKE_ENCR_AES_GCM_16,
@@ -186,7 +188,7 @@ ike_prop_pick_esp(const struct ike_conf *c, bool esn,
 		p = &offer->prop[i];
 		if (p->oversize || p->proto != IKE_PROTO_ESP ||
 		    p->spi_size != 4 || !prop_has(p, IKE_XF_ENCR) ||
-		    prop_pick(c, false, esn, 0, p, out) == -1)
+		    prop_pick(c, false, esn, false, 0, p, out) == -1)
 			continue;
 		reply->nprop = 1;
 		ch->spi_out = (uint32_t)p->spi[0] << 24 |
@@ -198,6 +200,115 @@ ike_prop_pick_esp(const struct ike_conf *c, bool esn,
 		out->spi[1] = (uint8_t)(our_spi >> 16);
 		out->spi[2] = (uint8_t)(our_spi >> 8);
 		out->spi[3] = (uint8_t)our_spi;
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * For CREATE_CHILD_SA (RFC 7296 1.3): the ESP proposal with DH for PFS,
+ * the group of the KE first, then the other configured ones; the IKE
+ * proposal with the new IKE SA's SPI.
+ */
+void
+ike_prop_esp_pfs(const struct ike_conf *c, bool esn, uint32_t spi,
+    uint16_t group, struct ike_sa *sa)
+{
+	struct ike_prop	*p = &sa->prop[0];
+	unsigned int	 i;
+
+	ike_prop_esp(c, esn, spi, sa);
+	prop_xf(p, IKE_XF_DH, group, 0);
+	for (i = 0; i < c->ngroups; i++)
+		if (c->groups[i] != group)
+			prop_xf(p, IKE_XF_DH, c->groups[i], 0);
+}
+
+static void
+prop_spi64(uint8_t *p, uint64_t v)
+{
+	int	i;
+
+	for (i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+void
+ike_prop_ike_spi(const struct ike_conf *c, uint64_t spi, struct ike_sa *sa)
+{
+	ike_prop_ike(c, sa);
+	sa->prop[0].spi_size = 8;
+	prop_spi64(sa->prop[0].spi, spi);
+}
+
+/*
+ * The peer's ESP proposals of a CREATE_CHILD_SA: as ike_prop_pick_esp(),
+ * and a DH transform, if the proposal has one, one of ours (the KE's
+ * group preferred): *group, 0 for none.
+ */
+int
+ike_prop_pick_esp_pfs(const struct ike_conf *c, bool esn,
+    const struct ike_sa *offer, uint16_t ke_group, uint32_t our_spi,
+    struct ike_child *ch, uint16_t *group, struct ike_sa *reply)
+{
+	const struct ike_prop	*p;
+	struct ike_prop		*out = &reply->prop[0];
+	unsigned int		 i, j;
+
+	memset(reply, 0, sizeof(*reply));
+	for (i = 0; i < offer->nprop; i++) {
+		p = &offer->prop[i];
+		if (p->oversize || p->proto != IKE_PROTO_ESP ||
+		    p->spi_size != 4 || !prop_has(p, IKE_XF_ENCR) ||
+		    prop_pick(c, false, esn, true, ke_group, p, out) == -1)
+			continue;
+		reply->nprop = 1;
+		ch->spi_out = (uint32_t)p->spi[0] << 24 |
+		    (uint32_t)p->spi[1] << 16 | (uint32_t)p->spi[2] << 8 |
+		    p->spi[3];
+		ch->bits = c->encr_bits;
+		ch->esn = prop_has(p, IKE_XF_ESN) ? esn : false;
+		*group = 0;
+		for (j = 0; j < out->nxf; j++)
+			if (out->xf[j].type == IKE_XF_DH)
+				*group = out->xf[j].id;
+		out->spi[0] = (uint8_t)(our_spi >> 24);
+		out->spi[1] = (uint8_t)(our_spi >> 16);
+		out->spi[2] = (uint8_t)(our_spi >> 8);
+		out->spi[3] = (uint8_t)our_spi;
+		return 0;
+	}
+	return -1;
+}
+
+/* The peer's IKE proposals of a rekey: SPI size 8, the SPI its new one. */
+int
+ike_prop_pick_ike_spi(const struct ike_conf *c, const struct ike_sa *offer,
+    uint16_t ke_group, uint64_t our_spi, struct ike_suite *suite,
+    uint64_t *peer_spi, struct ike_sa *reply)
+{
+	const struct ike_prop	*p;
+	struct ike_prop		*out = &reply->prop[0];
+	unsigned int		 i, j;
+
+	memset(reply, 0, sizeof(*reply));
+	for (i = 0; i < offer->nprop; i++) {
+		p = &offer->prop[i];
+		if (p->oversize || p->proto != IKE_PROTO_IKE ||
+		    p->spi_size != 8 || !prop_has(p, IKE_XF_ENCR) ||
+		    !prop_has(p, IKE_XF_PRF) || !prop_has(p, IKE_XF_DH) ||
+		    prop_pick(c, true, false, false, ke_group, p, out) == -1)
+			continue;
+		reply->nprop = 1;
+		*suite = (struct ike_suite){ .encr = IKE_ENCR_AES_GCM_16,
+		    .keybits = c->encr_bits, .prf = IKE_PRF_HMAC_SHA2_256 };
+		for (j = 0; j < out->nxf; j++)
+			if (out->xf[j].type == IKE_XF_DH)
+				suite->dh = out->xf[j].id;
+		*peer_spi = 0;
+		for (j = 0; j < 8; j++)
+			*peer_spi = *peer_spi << 8 | p->spi[j];
+		prop_spi64(out->spi, our_spi);
 		return 0;
 	}
 	return -1;

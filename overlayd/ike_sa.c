@@ -142,6 +142,7 @@ ike_sa_free(struct ikesa *sa)
 	ev_timer_stop(ike_loop, &sa->rtx);
 	ev_timer_stop(ike_loop, &sa->life);
 	ev_timer_stop(ike_loop, &sa->keepalive);
+	ike_rekey_free(sa);
 	ike_child_remove(sa);
 	TAILQ_REMOVE(&ike_sa_list, sa, entry);
 	ike_dh_free(&sa->dh);
@@ -385,6 +386,10 @@ ike_sa_life_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	struct ikesa	*sa = w->data;
 	double		 idle = ev_now(loop) - sa->last_rx;
 
+	if (sa->rekeyed) {	/* replaced; the peer never deleted it */
+		ike_sa_free(sa);
+		return;
+	}
 	if (sa->state != IKES_ESTABLISHED) {
 		ike_sa_fail(sa, "not established after %.0f s",
 		    IKE_HALFOPEN_TIMEOUT);

@@ -14,6 +14,8 @@
  *   ike_child.c		the first CHILD_SA: selectors, SPIs, installation
  *   ike_info.c		INFORMATIONAL: DELETE, liveness
  *   ike_frag.c		IKE fragmentation (RFC 7383): SKF out, reassembly in
+ *   ike_rekey.c		CREATE_CHILD_SA: lifetimes, rekeying CHILD and
+ *			IKE SAs
  */
 #ifndef OVL_IKE_SA_H
 #define OVL_IKE_SA_H
@@ -56,6 +58,12 @@
 #define IKE_FRAG_MAX		64	/* fragments of one message (RFC 7383) */
 #define IKE_FRAG_V4		576	/* default fragment datagram, 2.5.1 */
 #define IKE_FRAG_V6		1280
+#define IKE_REKEY_TICK		0.1	/* seconds between lifetime checks */
+#define IKE_REKEY_KDP_TICKS	10	/* kernel counters: every 10th tick */
+#define IKE_REKEY_GRACE		1.0	/* an old inbound SA outlives its DELETE */
+#define IKE_REKEY_STALE		60.0	/* an old SA nobody deletes goes */
+#define IKE_REKEY_RETRY		2.0	/* after TEMPORARY_FAILURE: 1-2 times */
+#define IKE_XCHILD_MAX		4
 
 struct peer;
 
@@ -99,6 +107,53 @@ struct ike_child {
 	bool		esn;
 	bool		tunnel;		/* tunnel mode (peer refused transport) */
 	ev_tstamp	since;
+	ev_tstamp	rekey_at;	/* ike_rekey.c */
+	uint64_t	bytes0;		/* the tunnel's octets at install */
+};
+
+/*
+ * A CHILD_SA besides the current one (ike_rekey.c): its inbound SA is
+ * installed, its outbound one never (RETIRED, REDUNDANT) or not yet
+ * (PENDING: the responder's, held until the initiator deletes the old).
+ */
+enum ike_xstate {
+	XC_FREE,
+	XC_PENDING,
+	XC_RETIRED,
+	XC_REDUNDANT,		/* lost a collision (RFC 7296 2.8.1) */
+};
+
+struct ike_xchild {
+	enum ike_xstate	 state;
+	struct ike_child ch;
+	struct sa_params out;		/* XC_PENDING */
+	uint32_t	 replaces;	/* XC_PENDING: the spi_in it replaces */
+	bool		 del_wanted;	/* ours to DELETE */
+	bool		 deleted;	/* DELETE exchange done */
+	ev_tstamp	 expire;	/* inbound SA removed then */
+};
+
+enum ike_rk_kind {
+	RK_NONE,
+	RK_CHILD,
+	RK_IKE,
+};
+
+/* Our CREATE_CHILD_SA request outstanding, and what came meanwhile. */
+struct ike_rekey {
+	enum ike_rk_kind kind;
+	uint32_t	 old_in;	/* RK_CHILD: the SA rekeyed */
+	uint32_t	 spi_in;	/* RK_CHILD: our new inbound SPI */
+	uint64_t	 spi;		/* RK_IKE: our new IKE SPI */
+	uint16_t	 group;		/* KE group; 0: the IKE SA's */
+	struct ike_dh	 dh;
+	uint8_t		 n[IKE_NONCE_LEN];
+	bool		 coll;		/* the peer rekeyed the same SA */
+	uint8_t		 coll_n[IKE_NONCE_MAX];	/* its lowest nonce */
+	size_t		 coll_nlen;
+	ev_tstamp	 retry_at;	/* after TEMPORARY_FAILURE */
+	bool		 del_out;	/* our DELETE of del_spi outstanding */
+	uint32_t	 del_spi;
 };
 
 struct ike_peer;
@@ -153,6 +208,14 @@ struct ikesa {
 	uint32_t		 child_spi;	/* our inbound SPI, proposed */
 	bool			 frag_peer;	/* IKEV2_FRAGMENTATION_SUPPORTED */
 	struct ike_frag		*frag[2];	/* reassembly: requests, responses */
+
+	/* ike_rekey.c */
+	ev_timer		 rekey;		/* lifetimes, every IKE_REKEY_TICK */
+	ev_tstamp		 rekey_at;	/* of the IKE SA */
+	struct ike_rekey	 rk;
+	struct ike_xchild	 xchild[IKE_XCHILD_MAX];
+	bool			 rekeyed;	/* replaced by a new IKE SA */
+	unsigned int		 ticks;
 };
 TAILQ_HEAD(ikesa_head, ikesa);
 
@@ -173,6 +236,10 @@ struct ike_peer {
 	size_t			 pchainlen[MCERT_CHAIN_MAX];
 	size_t			 npchain;
 	bool			 waiting;	/* for IKE_INIT_PARALLEL */
+	/* rekeys done (both roles), and those we initiated */
+	uint64_t		 ike_rekeys, ike_rekeys_init;
+	uint64_t		 child_rekeys, child_rekeys_init;
+	uint64_t		 collisions;	/* simultaneous CHILD rekeys */
 };
 
 /* ike.c */
@@ -229,6 +296,16 @@ int		 ike_prop_pick_ike(const struct ike_conf *,
 int		 ike_prop_pick_esp(const struct ike_conf *, bool esn,
 		    const struct ike_sa *, uint32_t our_spi,
 		    struct ike_child *, struct ike_sa *reply);
+void		 ike_prop_esp_pfs(const struct ike_conf *, bool esn,
+		    uint32_t spi, uint16_t group, struct ike_sa *);
+int		 ike_prop_pick_esp_pfs(const struct ike_conf *, bool esn,
+		    const struct ike_sa *, uint16_t ke_group, uint32_t our_spi,
+		    struct ike_child *, uint16_t *group, struct ike_sa *reply);
+void		 ike_prop_ike_spi(const struct ike_conf *, uint64_t spi,
+		    struct ike_sa *);
+int		 ike_prop_pick_ike_spi(const struct ike_conf *,
+		    const struct ike_sa *, uint16_t ke_group, uint64_t our_spi,
+		    struct ike_suite *, uint64_t *peer_spi, struct ike_sa *reply);
 
 /* ike_init.c */
 int		 ike_init_start(struct ike_peer *);
@@ -278,5 +355,13 @@ void		 ike_info_response(struct ikesa *, struct ike_msg *);
 void		 ike_info_delete(struct ikesa *);
 void		 ike_info_authfail(struct ikesa *);
 int		 ike_info_dpd(struct ikesa *);
+
+/* ike_rekey.c */
+void		 ike_rekey_up(struct ikesa *);
+void		 ike_rekey_free(struct ikesa *);
+void		 ike_rekey_request(struct ikesa *, struct ike_msg *);
+void		 ike_rekey_response(struct ikesa *, struct ike_msg *);
+bool		 ike_rekey_delete(struct ikesa *, const struct ike_msg *);
+void		 ike_rekey_info_response(struct ikesa *, const struct ike_msg *);
 
 #endif

@@ -38,7 +38,8 @@ overlayd_liboverlay_a_SOURCES += \
 	overlayd/ike_sock.c overlayd/ike_cred.c overlayd/ike_prop.c \
 	overlayd/ike_init.c overlayd/ike_auth.c overlayd/ike_child.c \
 	overlayd/ike_info.c overlayd/ike_ctl.c overlayd/ike_cookie.c \
-	overlayd/ike_frag.c
+	overlayd/ike_frag.c \
+	overlayd/ike_rekey.c
 EXTRA_DIST += doc/ike.md doc/interfaces.md
 
 OVL_LIBS = overlayd/liboverlay.a lib/libbird.a lib/libmeshcert.a $(OPENSSL_LIBS) $(LIBEV_LIBS) \

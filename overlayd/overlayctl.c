@@ -194,6 +194,15 @@ show_ike(json_t *reply)
 			    jstr(c, "encryption"), jstr(c, "spi_in"),
 			    jstr(c, "spi_out"), json_is_true(json_object_get(c,
 			    "esn")) ? "esn" : "no esn", jint(c, "age"));
+		if ((c = json_object_get(sa, "rekey")) != NULL &&
+		    json_is_object(c))
+			printf("    rekey: IKE in %" PRIu64 " s, CHILD in %"
+			    PRIu64 " s; rekeyed IKE %" PRIu64 " (%" PRIu64
+			    " by us), CHILD %" PRIu64 " (%" PRIu64 " by us)\n",
+			    jint(c, "rekey_in"), jint(json_object_get(sa,
+			    "child"), "rekey_in"), jint(c, "ike"),
+			    jint(c, "ike_initiated"), jint(c, "child"),
+			    jint(c, "child_initiated"));
 	}
 	printf("IKE messages: rx %" PRIu64 ", tx %" PRIu64 ", dropped %" PRIu64
 	    " (unknown peer %" PRIu64 "); established %" PRIu64

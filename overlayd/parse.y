@@ -80,6 +80,10 @@ static struct {
 #define IKE_SEEN_PORT		0x100
 #define IKE_SEEN_MODE		0x200
 #define IKE_SEEN_FRAG		0x400
+#define IKE_SEEN_LIFE		0x800
+#define IKE_SEEN_CLIFE		0x1000
+#define IKE_SEEN_CBYTES		0x2000
+#define IKE_SEEN_JITTER		0x4000
 
 #define KA_SEEN_INTERVAL	0x1
 #define KA_SEEN_MULT		0x2
@@ -132,6 +136,9 @@ static int	 ike_path(char *, size_t, unsigned int, const char *, char *,
 static int	 ike_id(char *, unsigned int, const char *, char *, int);
 static int	 ike_group(char *, int);
 static const char *show(const char *);
+static int	 ike_life(uint32_t *, unsigned int, const char *, char *, int);
+static int	 ike_bytes(char *, int);
+static int	 ike_jitter(char *, int);
 static int	 ike_global(int);
 static int	 peer_ike_check(int);
 %}
@@ -143,6 +150,7 @@ static int	 peer_ike_check(int);
 %token	CA CERTIFICATE CRL ENCRYPTION ID IKE PASSIVE
 %token	FRAGMENT_SIZE MODE TRANSPORT TUNNEL
 %token	COOKIETHRESHOLD HALFOPENLIMIT
+%token	BYTES CHILD JITTER LIFETIME
 %token	ERROR
 %token	<string> STRING NUMBER MACRONAME
 %type	<string> word
@@ -285,6 +293,24 @@ ikeopt		: CERTIFICATE STRING {
 		}
 		| GROUP word {
 			if (!ike_group($2, @2.first_line))
+				YYABORT;
+		}
+		| LIFETIME word {
+			if (!ike_life(&ps.ike->life, IKE_SEEN_LIFE,
+			    "ike lifetime", $2, @2.first_line))
+				YYABORT;
+		}
+		| CHILD LIFETIME word {
+			if (!ike_life(&ps.ike->child_life, IKE_SEEN_CLIFE,
+			    "ike child lifetime", $3, @3.first_line))
+				YYABORT;
+		}
+		| CHILD BYTES word {
+			if (!ike_bytes($3, @3.first_line))
+				YYABORT;
+		}
+		| JITTER word {
+			if (!ike_jitter($2, @2.first_line))
 				YYABORT;
 		}
 		;
@@ -1289,6 +1315,93 @@ ike_global(int line)
 	return 1;
 }
 
+/*
+ * "30s", "10m", "4h", "1d" into seconds, CONF_IKE_LIFE_MIN..MAX; takes
+ * ownership of s.
+ */
+static int
+ike_life(uint32_t *out, unsigned int bit, const char *what, char *s, int line)
+{
+	size_t			 n = strspn(s, "0123456789");
+	unsigned long long	 v, mul;
+	int			 ok = 0;
+
+	if (!ike_once(bit, what, line))
+		goto done;
+	if (n == 0 || n > 9 || strlen(s + n) != 1 ||
+	    strchr("smhd", s[n]) == NULL) {
+		conf_err(line, "invalid %s \"%s\": expected a number and s, m, "
+		    "h or d, as in 30m or 4h", what, show(s));
+		goto done;
+	}
+	mul = s[n] == 's' ? 1 : s[n] == 'm' ? 60 : s[n] == 'h' ? 3600 : 86400;
+	v = strtoull(s, NULL, 10) * mul;
+	if (v < CONF_IKE_LIFE_MIN || v > CONF_IKE_LIFE_MAX) {
+		conf_err(line, "%s %s is out of range (%us..%ud)", what,
+		    show(s), CONF_IKE_LIFE_MIN, CONF_IKE_LIFE_MAX / 86400);
+		goto done;
+	}
+	*out = (uint32_t)v;
+	ok = 1;
+ done:
+	str_free(s);
+	return ok;
+}
+
+/* "4096", "64K", "500M", "2G", "1T" (powers of 1024); owns s. */
+static int
+ike_bytes(char *s, int line)
+{
+	size_t			 n = strspn(s, "0123456789");
+	unsigned long long	 v;
+	unsigned int		 shift = 0;
+	int			 ok = 0;
+
+	if (!ike_once(IKE_SEEN_CBYTES, "ike child bytes", line))
+		goto done;
+	if (n == 0 || n > 15 || strlen(s + n) > 1 || (s[n] != '\0' &&
+	    strchr("KMGT", s[n]) == NULL)) {
+		conf_err(line, "invalid ike child bytes \"%s\": expected a "
+		    "number, optionally with K, M, G or T, as in 500M", show(s));
+		goto done;
+	}
+	if (s[n] != '\0')
+		shift = s[n] == 'K' ? 10 : s[n] == 'M' ? 20 : s[n] == 'G' ?
+		    30 : 40;
+	v = strtoull(s, NULL, 10);
+	if (v > (CONF_IKE_BYTES_MAX >> shift))
+		v = CONF_IKE_BYTES_MAX + 1;
+	else
+		v <<= shift;
+	if (v < CONF_IKE_BYTES_MIN || v > CONF_IKE_BYTES_MAX) {
+		conf_err(line, "ike child bytes %s is out of range (1K..1024T)",
+		    show(s));
+		goto done;
+	}
+	ps.ike->child_bytes = v;
+	ok = 1;
+ done:
+	str_free(s);
+	return ok;
+}
+
+/* A percentage, 0..CONF_IKE_JITTER_MAX; takes ownership of s. */
+static int
+ike_jitter(char *s, int line)
+{
+	uint64_t	v;
+
+	if (!ike_once(IKE_SEEN_JITTER, "ike jitter", line)) {
+		str_free(s);
+		return 0;
+	}
+	if (!num_take("ike jitter", s, line, 0, 0, CONF_IKE_JITTER_MAX, &v))
+		return 0;
+	ps.ike->jitter = (uint8_t)v;
+	ps.ike->jitter_set = true;
+	return 1;
+}
+
 /* A peer's IKE settings: its own, else the global ones, else defaults. */
 static int
 peer_ike_check(int line)
@@ -1323,6 +1436,17 @@ peer_ike_check(int line)
 		c->groups[c->ngroups++] = 31;
 		c->groups[c->ngroups++] = 19;
 	}
+	if (c->life == 0)
+		c->life = g->life != 0 ? g->life : CONF_IKE_LIFE;
+	if (c->child_life == 0)
+		c->child_life = g->child_life != 0 ? g->child_life :
+		    CONF_IKE_CHILD_LIFE;
+	if (c->child_bytes == 0)
+		c->child_bytes = g->child_bytes;
+	if (!c->jitter_set) {
+		c->jitter = g->jitter_set ? g->jitter : CONF_IKE_JITTER;
+		c->jitter_set = true;
+	}
 	if (c->cert[0] == '\0' || c->key[0] == '\0' || c->ca[0] == '\0') {
 		conf_err(line, "peer \"%s\": ike needs a certificate, a key "
 		    "and a ca (in the peer or as global defaults)", p->name);
@@ -1342,8 +1466,10 @@ static const struct keyword {
 	{ "aes-gcm-256",	AES_GCM_256 },
 	{ "bgp",		BGP },
 	{ "bird",		BIRD },
+	{ "bytes",		BYTES },
 	{ "ca",			CA },
 	{ "certificate",	CERTIFICATE },
+	{ "child",		CHILD },
 	{ "control",		CONTROL },
 	{ "cookie-threshold",	COOKIETHRESHOLD },
 	{ "crl",		CRL },
@@ -1361,9 +1487,11 @@ static const struct keyword {
 	{ "ike",		IKE },
 	{ "in",			IN },
 	{ "interval",		INTERVAL },
+	{ "jitter",		JITTER },
 	{ "keepalive",		KEEPALIVE },
 	{ "kernel",		KERNEL },
 	{ "key",		KEY },
+	{ "lifetime",		LIFETIME },
 	{ "local",		LOCAL },
 	{ "mode",		MODE },
 	{ "mtu",		MTU },

@@ -17,7 +17,7 @@
 #include "esp.h"
 #include "log.h"
 
-#define PEER_SA_IN_MAX	2	/* old and new during a rekey */
+#define PEER_SA_IN_MAX	4	/* old and new during a rekey, collisions */
 #define PEER_PMTU_AGE	600.0	/* seconds before a lowered PMTU is retried */
 
 struct sa_entry;

@@ -12,7 +12,8 @@ IKE_TESTS = \
 	t/ike/nat.sh \
 	t/ike/expire.sh \
 	t/ike/strongswan.sh \
-	t/ike/frag.sh
+	t/ike/frag.sh \
+	t/ike/rekey.sh
 
 EXTRA_DIST += t/ike/common.sh t/ike/gre_ping.py
 TESTS += $(IKE_TESTS)

@@ -3,7 +3,8 @@
  * the first acceptable proposal wins, every transform type present must
  * have a value we accept, the KE group is preferred, oversize proposals,
  * unknown attributes and unknown transform types are refused, and the
- * ESP SPIs go where they belong.
+ * ESP SPIs go where they belong; for CREATE_CHILD_SA, the ESP proposal
+ * with DH (PFS) and the IKE proposal with the new SPI.
  */
 #include "config.h"
 
@@ -207,6 +208,75 @@ test_pick_esp(void **state)
 	    &reply), -1);
 }
 
+/* CREATE_CHILD_SA: ESP with DH, the KE's group first; ours picked back. */
+static void
+test_rekey_esp(void **state)
+{
+	struct ike_conf		c = conf_default();
+	struct ike_sa		offer, reply;
+	struct ike_child	ch;
+	uint16_t		group = 1;
+
+	(void)state;
+	ike_prop_esp_pfs(&c, true, 0x0a0b0c0d, IKE_DH_ECP256, &offer);
+	assert_int_equal(offer.prop[0].nxf, 4);
+	assert_int_equal(offer.prop[0].xf[2].type, IKE_XF_DH);
+	assert_int_equal(offer.prop[0].xf[2].id, IKE_DH_ECP256);
+	assert_int_equal(offer.prop[0].xf[3].id, IKE_DH_CURVE25519);
+	/* the KE's group is taken */
+	memset(&ch, 0, sizeof(ch));
+	assert_int_equal(ike_prop_pick_esp_pfs(&c, true, &offer,
+	    IKE_DH_ECP256, 0x11223344, &ch, &group, &reply), 0);
+	assert_int_equal(group, IKE_DH_ECP256);
+	assert_int_equal(ch.spi_out, 0x0a0b0c0d);
+	assert_memory_equal(reply.prop[0].spi, "\x11\x22\x33\x44", 4);
+	assert_int_equal(reply.prop[0].nxf, 3);
+	/* another KE group: the first one we accept, INVALID_KE then */
+	assert_int_equal(ike_prop_pick_esp_pfs(&c, true, &offer, 0,
+	    0x11223344, &ch, &group, &reply), 0);
+	assert_int_equal(group, IKE_DH_ECP256);
+	/* no DH offered: no PFS */
+	ike_prop_esp(&c, true, 0x0a0b0c0d, &offer);
+	assert_int_equal(ike_prop_pick_esp_pfs(&c, true, &offer,
+	    IKE_DH_CURVE25519, 0x11223344, &ch, &group, &reply), 0);
+	assert_int_equal(group, 0);
+	/* a group we do not have: refused */
+	ike_prop_esp(&c, true, 0x0a0b0c0d, &offer);
+	add_xf(&offer.prop[0], IKE_XF_DH, IKE_DH_MODP2048, 0);
+	assert_int_equal(ike_prop_pick_esp_pfs(&c, true, &offer,
+	    IKE_DH_MODP2048, 0x11223344, &ch, &group, &reply), -1);
+	/* ... but the first IKE_AUTH pick never takes DH */
+	ike_prop_esp_pfs(&c, true, 0x0a0b0c0d, IKE_DH_ECP256, &offer);
+	assert_int_equal(ike_prop_pick_esp(&c, true, &offer, 1, &ch, &reply),
+	    -1);
+}
+
+/* The IKE SA rekey: SPI size 8 both ways; size 0 refused. */
+static void
+test_rekey_ike(void **state)
+{
+	struct ike_conf		c = conf_default();
+	struct ike_sa		offer, reply;
+	struct ike_suite	suite;
+	uint64_t		spi = 0;
+
+	(void)state;
+	ike_prop_ike_spi(&c, 0x0102030405060708ULL, &offer);
+	assert_int_equal(offer.prop[0].spi_size, 8);
+	assert_memory_equal(offer.prop[0].spi,
+	    "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
+	assert_int_equal(ike_prop_pick_ike_spi(&c, &offer, IKE_DH_ECP256,
+	    0x1112131415161718ULL, &suite, &spi, &reply), 0);
+	assert_true(spi == 0x0102030405060708ULL);
+	assert_int_equal(suite.dh, IKE_DH_ECP256);
+	assert_int_equal(reply.prop[0].spi_size, 8);
+	assert_memory_equal(reply.prop[0].spi,
+	    "\x11\x12\x13\x14\x15\x16\x17\x18", 8);
+	ike_prop_ike(&c, &offer);
+	assert_int_equal(ike_prop_pick_ike_spi(&c, &offer, IKE_DH_ECP256,
+	    1, &suite, &spi, &reply), -1);
+}
+
 int
 main(void)
 {
@@ -216,6 +286,8 @@ main(void)
 		cmocka_unit_test(test_pick_second),
 		cmocka_unit_test(test_pick_refused),
 		cmocka_unit_test(test_pick_esp),
+		cmocka_unit_test(test_rekey_esp),
+		cmocka_unit_test(test_rekey_ike),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -81,39 +81,40 @@ ike_cookie_rotate(void)
 	return 0;
 }
 
-static unsigned int
-ike_halfopen_count(const struct sockaddr_storage *remote, bool same_src)
+static bool
+ike_halfopen(const struct ikesa *sa)
 {
-	struct ikesa	*sa;
-	struct addr	 a, r;
-	unsigned int	 n = 0;
-
-	if (same_src && !addr_from_sa((const struct sockaddr *)remote, &r,
-	    NULL))
-		return 0;
-	TAILQ_FOREACH(sa, ike_sas(), entry) {
-		if (sa->initiator || sa->state != IKES_INIT_DONE)
-			continue;
-		if (same_src && (!addr_from_sa((const struct sockaddr *)
-		    &sa->remote, &a, NULL) || !addr_eq(&a, &r)))
-			continue;
-		n++;
-	}
-	return n;
+	return !sa->initiator && sa->state == IKES_INIT_DONE;
 }
 
 bool
 ike_cookie_needed(void)
 {
-	return ike_halfopen_count(NULL, false) >= cookie_threshold;
+	struct ikesa	*sa;
+	unsigned int	 n = 0;
+
+	TAILQ_FOREACH(sa, ike_sas(), entry)
+		if (ike_halfopen(sa))
+			n++;
+	return n >= cookie_threshold;
 }
 
 /* True when the source already has its share of half-open SAs. */
 bool
 ike_halfopen_full(const struct sockaddr_storage *remote)
 {
-	return halfopen_max > 0 &&
-	    ike_halfopen_count(remote, true) >= halfopen_max;
+	struct ikesa	*sa;
+	struct addr	 a, r;
+	unsigned int	 n = 0;
+
+	if (halfopen_max == 0 || !addr_from_sa((const struct sockaddr *)remote,
+	    &r, NULL))
+		return false;
+	TAILQ_FOREACH(sa, ike_sas(), entry)
+		if (ike_halfopen(sa) && addr_from_sa((const struct sockaddr *)
+		    &sa->remote, &a, NULL) && addr_eq(&a, &r))
+			n++;
+	return n >= halfopen_max;
 }
 
 static int

@@ -36,13 +36,16 @@ done
 log "M3's underlay is cut, then BIRD on M3 restarts: overlayd keeps hub disabled"
 cut 3
 wait_for 10 tun_is M3 hub .state down
-wait_for 10 proto_is M3 hub "down "
+wait_for 10 proto_down M3 hub
 bird_stop M3 KILL
 bird_start M3
 # BIRD comes up with "hub" enabled; overlayd reads that and disables it
-wait_for 15 proto_is M3 hub "down "
-grep -q 'BIRD protocol hub is .* but tunnel hub is down: disabling it' \
-	"$(daemon_log M3)" || fail "M3's overlayd did not log the correction"
+corrected() {
+	grep -q 'BIRD protocol hub is .* but tunnel hub is down: disabling it' \
+	    "$(daemon_log M3)"
+}
+wait_for 15 corrected
+wait_for 15 proto_down M3 hub
 restore 3
 wait_for 30 proto_is M3 hub "up Established"
 lab_wait_converged 30

@@ -209,6 +209,15 @@ proto_is() {
 	[ "$(proto_state "$1" "$2")" = "$3" ]
 }
 
+# proto_down LABEL PROTO: PROTO is down in BIRD (disabled), whatever its
+# info says: BIRD may have seen the link go down itself first ("Error:
+# Link down") before overlayd disabled it.
+proto_down() {
+	local s
+	s=$(proto_state "$1" "$2")
+	[ "${s%% *}" = down ]
+}
+
 # kroute LABEL PREFIX: PREFIX is in LABEL's kernel routing table.
 kroute() {
 	[ -n "$(nq "$1" ip -4 route show "$2" 2>/dev/null)" ]

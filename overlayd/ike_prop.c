@@ -147,9 +147,14 @@ prop_has(const struct ike_prop *p, uint8_t type)
 	return false;
 }
 
-int
-ike_prop_pick_ike(const struct ike_conf *c, const struct ike_sa *offer,
-    uint16_t ke_group, struct ike_suite *suite, struct ike_sa *reply)
+/*
+ * The first of the peer's IKE proposals (SPI size spi_size) we can take;
+ * NULL for none.
+ */
+static const struct ike_prop *
+prop_pick_ike(const struct ike_conf *c, const struct ike_sa *offer,
+    uint16_t ke_group, uint8_t spi_size, struct ike_suite *suite,
+    struct ike_sa *reply)
 {
 	const struct ike_prop	*p;
 	struct ike_prop		*out = &reply->prop[0];
@@ -159,7 +164,7 @@ ike_prop_pick_ike(const struct ike_conf *c, const struct ike_sa *offer,
 	for (i = 0; i < offer->nprop; i++) {
 		p = &offer->prop[i];
 		if (p->oversize || p->proto != IKE_PROTO_IKE ||
-		    p->spi_size != 0 || !prop_has(p, IKE_XF_ENCR) ||
+		    p->spi_size != spi_size || !prop_has(p, IKE_XF_ENCR) ||
 		    !prop_has(p, IKE_XF_PRF) || !prop_has(p, IKE_XF_DH) ||
 		    prop_pick(c, true, false, false, ke_group, p, out) == -1)
 			continue;
@@ -169,6 +174,54 @@ ike_prop_pick_ike(const struct ike_conf *c, const struct ike_sa *offer,
 		for (j = 0; j < out->nxf; j++)
 			if (out->xf[j].type == IKE_XF_DH)
 				suite->dh = out->xf[j].id;
+		return p;
+	}
+	return NULL;
+}
+
+int
+ike_prop_pick_ike(const struct ike_conf *c, const struct ike_sa *offer,
+    uint16_t ke_group, struct ike_suite *suite, struct ike_sa *reply)
+{
+	return prop_pick_ike(c, offer, ke_group, 0, suite, reply) == NULL ?
+	    -1 : 0;
+}
+
+/*
+ * The first of the peer's ESP proposals we can take; with pfs, also a DH
+ * transform, if the proposal has one, one of ours (ke_group preferred):
+ * *group, 0 for none.
+ */
+static int
+prop_pick_esp(const struct ike_conf *c, bool esn, bool pfs,
+    const struct ike_sa *offer, uint16_t ke_group, uint32_t our_spi,
+    struct ike_child *ch, uint16_t *group, struct ike_sa *reply)
+{
+	const struct ike_prop	*p;
+	struct ike_prop		*out = &reply->prop[0];
+	unsigned int		 i, j;
+
+	memset(reply, 0, sizeof(*reply));
+	for (i = 0; i < offer->nprop; i++) {
+		p = &offer->prop[i];
+		if (p->oversize || p->proto != IKE_PROTO_ESP ||
+		    p->spi_size != 4 || !prop_has(p, IKE_XF_ENCR) ||
+		    prop_pick(c, false, esn, pfs, ke_group, p, out) == -1)
+			continue;
+		reply->nprop = 1;
+		ch->spi_out = (uint32_t)p->spi[0] << 24 |
+		    (uint32_t)p->spi[1] << 16 | (uint32_t)p->spi[2] << 8 |
+		    p->spi[3];
+		ch->bits = c->encr_bits;
+		ch->esn = prop_has(p, IKE_XF_ESN) ? esn : false;
+		*group = 0;
+		for (j = 0; j < out->nxf; j++)
+			if (out->xf[j].type == IKE_XF_DH)
+				*group = out->xf[j].id;
+		out->spi[0] = (uint8_t)(our_spi >> 24);
+		out->spi[1] = (uint8_t)(our_spi >> 16);
+		out->spi[2] = (uint8_t)(our_spi >> 8);
+		out->spi[3] = (uint8_t)our_spi;
 		return 0;
 	}
 	return -1;
@@ -179,30 +232,10 @@ ike_prop_pick_esp(const struct ike_conf *c, bool esn,
     const struct ike_sa *offer, uint32_t our_spi, struct ike_child *ch,
     struct ike_sa *reply)
 {
-	const struct ike_prop	*p;
-	struct ike_prop		*out = &reply->prop[0];
-	unsigned int		 i;
+	uint16_t	group;
 
-	memset(reply, 0, sizeof(*reply));
-	for (i = 0; i < offer->nprop; i++) {
-		p = &offer->prop[i];
-		if (p->oversize || p->proto != IKE_PROTO_ESP ||
-		    p->spi_size != 4 || !prop_has(p, IKE_XF_ENCR) ||
-		    prop_pick(c, false, esn, false, 0, p, out) == -1)
-			continue;
-		reply->nprop = 1;
-		ch->spi_out = (uint32_t)p->spi[0] << 24 |
-		    (uint32_t)p->spi[1] << 16 | (uint32_t)p->spi[2] << 8 |
-		    p->spi[3];
-		ch->bits = c->encr_bits;
-		ch->esn = prop_has(p, IKE_XF_ESN) ? esn : false;
-		out->spi[0] = (uint8_t)(our_spi >> 24);
-		out->spi[1] = (uint8_t)(our_spi >> 16);
-		out->spi[2] = (uint8_t)(our_spi >> 8);
-		out->spi[3] = (uint8_t)our_spi;
-		return 0;
-	}
-	return -1;
+	return prop_pick_esp(c, esn, false, offer, 0, our_spi, ch, &group,
+	    reply);
 }
 
 /*
@@ -241,44 +274,14 @@ ike_prop_ike_spi(const struct ike_conf *c, uint64_t spi, struct ike_sa *sa)
 	prop_spi64(sa->prop[0].spi, spi);
 }
 
-/*
- * The peer's ESP proposals of a CREATE_CHILD_SA: as ike_prop_pick_esp(),
- * and a DH transform, if the proposal has one, one of ours (the KE's
- * group preferred): *group, 0 for none.
- */
+/* The peer's ESP proposals of a CREATE_CHILD_SA: with DH (PFS). */
 int
 ike_prop_pick_esp_pfs(const struct ike_conf *c, bool esn,
     const struct ike_sa *offer, uint16_t ke_group, uint32_t our_spi,
     struct ike_child *ch, uint16_t *group, struct ike_sa *reply)
 {
-	const struct ike_prop	*p;
-	struct ike_prop		*out = &reply->prop[0];
-	unsigned int		 i, j;
-
-	memset(reply, 0, sizeof(*reply));
-	for (i = 0; i < offer->nprop; i++) {
-		p = &offer->prop[i];
-		if (p->oversize || p->proto != IKE_PROTO_ESP ||
-		    p->spi_size != 4 || !prop_has(p, IKE_XF_ENCR) ||
-		    prop_pick(c, false, esn, true, ke_group, p, out) == -1)
-			continue;
-		reply->nprop = 1;
-		ch->spi_out = (uint32_t)p->spi[0] << 24 |
-		    (uint32_t)p->spi[1] << 16 | (uint32_t)p->spi[2] << 8 |
-		    p->spi[3];
-		ch->bits = c->encr_bits;
-		ch->esn = prop_has(p, IKE_XF_ESN) ? esn : false;
-		*group = 0;
-		for (j = 0; j < out->nxf; j++)
-			if (out->xf[j].type == IKE_XF_DH)
-				*group = out->xf[j].id;
-		out->spi[0] = (uint8_t)(our_spi >> 24);
-		out->spi[1] = (uint8_t)(our_spi >> 16);
-		out->spi[2] = (uint8_t)(our_spi >> 8);
-		out->spi[3] = (uint8_t)our_spi;
-		return 0;
-	}
-	return -1;
+	return prop_pick_esp(c, esn, true, offer, ke_group, our_spi, ch,
+	    group, reply);
 }
 
 /* The peer's IKE proposals of a rekey: SPI size 8, the SPI its new one. */
@@ -288,28 +291,13 @@ ike_prop_pick_ike_spi(const struct ike_conf *c, const struct ike_sa *offer,
     uint64_t *peer_spi, struct ike_sa *reply)
 {
 	const struct ike_prop	*p;
-	struct ike_prop		*out = &reply->prop[0];
-	unsigned int		 i, j;
+	unsigned int		 j;
 
-	memset(reply, 0, sizeof(*reply));
-	for (i = 0; i < offer->nprop; i++) {
-		p = &offer->prop[i];
-		if (p->oversize || p->proto != IKE_PROTO_IKE ||
-		    p->spi_size != 8 || !prop_has(p, IKE_XF_ENCR) ||
-		    !prop_has(p, IKE_XF_PRF) || !prop_has(p, IKE_XF_DH) ||
-		    prop_pick(c, true, false, false, ke_group, p, out) == -1)
-			continue;
-		reply->nprop = 1;
-		*suite = (struct ike_suite){ .encr = IKE_ENCR_AES_GCM_16,
-		    .keybits = c->encr_bits, .prf = IKE_PRF_HMAC_SHA2_256 };
-		for (j = 0; j < out->nxf; j++)
-			if (out->xf[j].type == IKE_XF_DH)
-				suite->dh = out->xf[j].id;
-		*peer_spi = 0;
-		for (j = 0; j < 8; j++)
-			*peer_spi = *peer_spi << 8 | p->spi[j];
-		prop_spi64(out->spi, our_spi);
-		return 0;
-	}
-	return -1;
+	if ((p = prop_pick_ike(c, offer, ke_group, 8, suite, reply)) == NULL)
+		return -1;
+	*peer_spi = 0;
+	for (j = 0; j < 8; j++)
+		*peer_spi = *peer_spi << 8 | p->spi[j];
+	prop_spi64(reply->prop[0].spi, our_spi);
+	return 0;
 }

@@ -285,14 +285,6 @@ ike_same_remote(const struct ikesa *sa, const struct sockaddr_storage *r)
 	    addr_eq(&a, &b) && pa == pb;
 }
 
-static uint16_t
-ike_port(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET)
-		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
-	return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
-}
-
 /*
  * The data plane took authentic ESP in UDP from the peer's address but
  * another port than the one we send to: the peer's NAT has a new mapping
@@ -327,8 +319,8 @@ ike_peer_esp_moved(struct peer *p, const struct sockaddr *from)
 		return;
 	ip->probed = now;
 	log_info("tunnel %s: ESP from the peer's port %u, IKE on %u: a "
-	    "liveness check there", ike_peer_name(ip), ike_port(&to),
-	    ike_port(&sa->remote));
+	    "liveness check there", ike_peer_name(ip), ike_sock_port(&to),
+	    ike_sock_port(&sa->remote));
 	if (ike_info_dpd(sa) == -1)
 		return;
 	/* an empty INFORMATIONAL: one datagram, never fragmented */
@@ -349,7 +341,7 @@ ike_may_float(const struct ikesa *sa, const struct sockaddr_storage *local,
 {
 	struct addr	a, b;
 
-	return ike_port(local) == IKE_NATT_PORT &&
+	return ike_sock_port(local) == IKE_NATT_PORT &&
 	    addr_from_sa((const struct sockaddr *)&sa->remote, &a, NULL) &&
 	    addr_from_sa((const struct sockaddr *)r, &b, NULL) &&
 	    addr_eq(&a, &b);
@@ -360,7 +352,7 @@ static void
 ike_float(struct ikesa *sa, const struct sockaddr_storage *local,
     const struct sockaddr_storage *remote)
 {
-	if (ike_port(local) != IKE_NATT_PORT || (sa->natt &&
+	if (ike_sock_port(local) != IKE_NATT_PORT || (sa->natt &&
 	    ike_same_remote(sa, remote)))
 		return;
 	ike_sa_natt(sa, remote);

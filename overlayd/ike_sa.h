@@ -274,6 +274,7 @@ void		 ike_sa_natt(struct ikesa *, const struct sockaddr_storage *);
 /* ike_sock.c */
 int		 ike_sock_open(void);
 void		 ike_sock_close(void);
+uint16_t	 ike_sock_port(const struct sockaddr_storage *);
 int		 ike_sock_send(const struct sockaddr_storage *local,
 		    const struct sockaddr_storage *remote, const uint8_t *,
 		    size_t);

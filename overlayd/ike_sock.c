@@ -248,7 +248,7 @@ ike_sock_close(void)
 	}
 }
 
-static uint16_t
+uint16_t
 ike_sock_port(const struct sockaddr_storage *ss)
 {
 	if (ss->ss_family == AF_INET)

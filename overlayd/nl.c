@@ -66,21 +66,34 @@ nl_talk(struct nlmsghdr *nlh)
 	}
 }
 
+/* An RTM_NEWLINK request for ifname in buf; NULL: no such link. */
+static struct nlmsghdr *
+nl_link_msg(char *buf, const char *ifname, struct ifinfomsg **ifmp)
+{
+	struct nlmsghdr		*nlh;
+	struct ifinfomsg	*ifm;
+	unsigned int		 idx;
+
+	if ((idx = if_nametoindex(ifname)) == 0)
+		return NULL;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = (int)idx;
+	*ifmp = ifm;
+	return nlh;
+}
+
 int
 nl_link_set(const char *ifname, unsigned int mtu, bool up)
 {
 	char			 buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr		*nlh;
 	struct ifinfomsg	*ifm;
-	unsigned int		 idx;
 
-	if ((idx = if_nametoindex(ifname)) == 0)
+	if ((nlh = nl_link_msg(buf, ifname, &ifm)) == NULL)
 		return -1;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWLINK;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
-	ifm->ifi_index = (int)idx;
 	ifm->ifi_change = IFF_UP;
 	ifm->ifi_flags = up ? IFF_UP : 0;
 	if (mtu > 0)
@@ -109,15 +122,9 @@ nl_link_group(const char *ifname)
 	char			 buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr		*nlh;
 	struct ifinfomsg	*ifm;
-	unsigned int		 idx;
 
-	if ((idx = if_nametoindex(ifname)) == 0)
+	if ((nlh = nl_link_msg(buf, ifname, &ifm)) == NULL)
 		return -1;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWLINK;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
-	ifm->ifi_index = (int)idx;
 	mnl_attr_put_u32(nlh, IFLA_GROUP, nl_group());
 	return nl_talk(nlh);
 }

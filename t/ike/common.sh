@@ -100,3 +100,28 @@ no_sa() {
 	[ "$(jq -r --arg p "$2" '.tunnels[] | select(.name == $p) |
 	    "\(.spi_in) \(.spi_out) \(.state)"' <<<"$j")" = "null null down" ]
 }
+
+port_listening() {
+	nq "$1" ss -Hltn "sport = :$2" | grep -q LISTEN
+}
+
+# transfer FROM TO ADDR KBYTES: KBYTES random KiB over TCP from namespace
+# FROM to ADDR (in TO), intact; counted in TRANSFERS. Needs socat, ss.
+TRANSFERS=0
+transfer() {
+	local from=$1 to=$2 addr=$3 kb=$4 port=5001
+	local src="$T_TMP/src" dst="$T_TMP/dst"
+	head -c "${kb}K" /dev/urandom >"$src"
+	rm -f "$dst"
+	bg "$to" "$T_TMP/socat.log" timeout 60 \
+		socat -u "TCP4-LISTEN:$port,reuseaddr" "OPEN:$dst,creat,trunc"
+	local server=$BG_PID
+	wait_for 5 port_listening "$to" "$port"
+	n "$from" timeout 60 socat -u "OPEN:$src" "TCP4:$addr:$port"
+	wait_for 30 proc_gone "$server"
+	wait "$server" || fail "socat server failed"
+	[ "$(sha256 "$src")" = "$(sha256 "$dst")" ] ||
+		fail "$kb KiB to $addr: digests differ"
+	echo "$kb KiB to $addr intact"
+	TRANSFERS=$((TRANSFERS + 1))
+}

@@ -21,28 +21,6 @@ need_cmd ping socat ss sha256sum nft conntrack
 
 RA=198.51.100.254 RB=203.0.113.254 B4=203.0.113.2
 
-port_listening() {
-	nq "$1" ss -Hltn "sport = :$2" | grep -q LISTEN
-}
-
-# transfer FROM TO ADDR KBYTES: KBYTES random KiB over TCP, intact.
-transfer() {
-	local from=$1 to=$2 addr=$3 kb=$4 port=5001
-	local src="$T_TMP/src" dst="$T_TMP/dst"
-	head -c "${kb}K" /dev/urandom >"$src"
-	rm -f "$dst"
-	bg "$to" "$T_TMP/socat.log" timeout 60 \
-		socat -u "TCP4-LISTEN:$port,reuseaddr" "OPEN:$dst,creat,trunc"
-	local server=$BG_PID
-	wait_for 5 port_listening "$to" "$port"
-	n "$from" timeout 60 socat -u "OPEN:$src" "TCP4:$addr:$port"
-	wait_for 30 proc_gone "$server"
-	wait "$server" || fail "socat server failed"
-	[ "$(sha256 "$src")" = "$(sha256 "$dst")" ] ||
-		fail "$kb KiB to $addr: digests differ"
-	echo "$kb KiB to $addr intact"
-}
-
 # ike LABEL FILTER: FILTER (jq) of LABEL's only IKE SA.
 ike() {
 	ctl "$1" --json show ike | jq -r ".ike_sas[0] | $2"

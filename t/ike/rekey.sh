@@ -21,29 +21,6 @@ set -eu
 need_cmd ping socat ss sha256sum jq nft
 need_quiet
 
-port_listening() {
-	nq "$1" ss -Hltn "sport = :$2" | grep -q LISTEN
-}
-
-# transfer FROM TO ADDR KBYTES: KBYTES random KiB over TCP, intact.
-transfer() {
-	local from=$1 to=$2 addr=$3 kb=$4 port=5001
-	local src="$T_TMP/src" dst="$T_TMP/dst"
-	head -c "${kb}K" /dev/urandom >"$src"
-	rm -f "$dst"
-	bg "$to" "$T_TMP/socat.log" timeout 60 \
-		socat -u "TCP4-LISTEN:$port,reuseaddr" "OPEN:$dst,creat,trunc"
-	local server=$BG_PID
-	wait_for 5 port_listening "$to" "$port"
-	n "$from" timeout 60 socat -u "OPEN:$src" "TCP4:$addr:$port"
-	wait_for 30 proc_gone "$server"
-	wait "$server" || fail "socat server failed"
-	[ "$(sha256 "$src")" = "$(sha256 "$dst")" ] ||
-		fail "$kb KiB to $addr: digests differ"
-	TRANSFERS=$((TRANSFERS + 1))
-}
-TRANSFERS=0
-
 # ike LABEL FILTER: a value of LABEL's established IKE SA.
 ike() {
 	ctl "$1" --json show ike |

@@ -51,16 +51,18 @@ T_FAILED=0
 
 # Every test holds the suite lock shared while it runs; need_quiet trades
 # that for the exclusive lock, so that a test whose outcome depends on
-# timing (keepalives under loss) runs alone: it waits, up to 120 s, for
-# the tests running beside it to end, and none starts until it is done.
+# timing (keepalives under loss) runs alone: it waits, up to 1200 s (a
+# qemu test beside it takes minutes), for the tests running beside it to
+# end, and none starts until it is done. The wait counts against the
+# test's T_TIMEOUT: such a test sets T_TIMEOUT=1800 before t/lib.sh.
 : "${T_LOCK:=/tmp/coimesh-suite.lock}"
 exec {T_LOCKFD}>>"$T_LOCK"
 flock -s "$T_LOCKFD"
 
 need_quiet() {
 	flock -u "$T_LOCKFD"
-	if ! flock -x -w 120 "$T_LOCKFD"; then
-		say '[+] %s\n' "no quiet machine in 120 s: running beside other tests"
+	if ! flock -x -w 1200 "$T_LOCKFD"; then
+		say '[+] %s\n' "no quiet machine in 1200 s: running beside other tests"
 		flock -s "$T_LOCKFD"
 	fi
 }

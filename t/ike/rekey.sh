@@ -16,6 +16,8 @@
 #   |  ul0 198.51.100.1 UDP 500+---- veth ---+ ul0 198.51.100.2 UDP 500 |
 #   +--------------------------+            +--------------------------+
 set -eu
+# need_quiet may wait up to 1200 s for a quiet machine
+T_TIMEOUT=1800
 # shellcheck source=t/ike/common.sh
 . "$(dirname "$0")/common.sh"
 need_cmd ping socat ss sha256sum jq nft

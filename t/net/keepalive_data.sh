@@ -11,6 +11,8 @@
 #   |  ping -s 400 ----------------------------------------->  198.18.0.1   |
 #   +----------------+                                       +----------------+
 set -eu
+# need_quiet may wait up to 1200 s for a quiet machine
+T_TIMEOUT=1800
 # shellcheck source=t/lib.sh
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=t/net/keepalive_lib.sh

@@ -8,6 +8,8 @@
 #   | ns A   ovl-b   |--- ul0 =========================== ul0 ---| ns B   ovl-a   |
 #   +----------------+                                       +----------------+
 set -eu
+# need_quiet may wait up to 1200 s for a quiet machine
+T_TIMEOUT=1800
 # shellcheck source=t/lib.sh
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=t/net/keepalive_lib.sh

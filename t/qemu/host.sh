@@ -19,14 +19,10 @@ QEMU_START=
 
 # Skips here, with the reason, when qemu or the kernel is missing.
 "$QEMU_VM" -C >/dev/null || exit $?
-# The whole test, a wait for the other qemu test included; a watchdog
-# already started (need_root, by t/ike/common.sh) starts again with it.
+# The whole test, a wait for the other qemu test included (a test that
+# sources t/ike/common.sh first, which starts the watchdog, sets
+# T_TIMEOUT=1500 before it).
 T_TIMEOUT=1500
-if [ -n "${T_WATCHDOG:-}" ]; then
-	kill "$T_WATCHDOG" 2>/dev/null || true
-	wait "$T_WATCHDOG" 2>/dev/null || true
-	watchdog
-fi
 
 qemu_cleanup() {
 	local rc=$?

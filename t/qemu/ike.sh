@@ -28,6 +28,8 @@
 #   +------------------------------+  virtio  +------------------------------+
 #   inner, tunnel i: 198.18.0.(2i)/31 (host) <-> .(2i+1) (guest)
 set -eu
+# the qemu tests' time (t/qemu/host.sh), set before the watchdog starts
+T_TIMEOUT=1500
 # shellcheck source=t/ike/common.sh
 . "$(dirname "$0")/../ike/common.sh"
 # shellcheck source=t/qemu/host.sh

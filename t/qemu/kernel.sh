@@ -38,6 +38,8 @@
 #                                      |        ul1 198.51.100.102          |
 #                                      +------------------------------------+
 set -eu
+# the qemu tests' time (t/qemu/host.sh), set before the watchdog starts
+T_TIMEOUT=1500
 # shellcheck source=t/ike/common.sh
 . "$(dirname "$0")/../ike/common.sh"
 # shellcheck source=t/qemu/host.sh

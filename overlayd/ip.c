@@ -13,8 +13,8 @@
 #include "gre.h"
 #include "ip.h"
 
-static uint32_t
-cksum_add(uint32_t sum, const uint8_t *p, size_t len)
+uint32_t
+ip_cksum_add(uint32_t sum, const uint8_t *p, size_t len)
 {
 	size_t	i;
 
@@ -25,8 +25,8 @@ cksum_add(uint32_t sum, const uint8_t *p, size_t len)
 	return sum;
 }
 
-static uint16_t
-cksum_fold(uint32_t sum)
+uint16_t
+ip_cksum_fold(uint32_t sum)
 {
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
@@ -37,7 +37,7 @@ cksum_fold(uint32_t sum)
 uint16_t
 ip_cksum(const void *p, size_t len)
 {
-	return cksum_fold(cksum_add(0, p, len));
+	return ip_cksum_fold(ip_cksum_add(0, p, len));
 }
 
 static int
@@ -194,10 +194,10 @@ ip6_too_big(const uint8_t *p, const struct ip_info *ip, uint32_t mtu,
 	out[47] = (uint8_t)mtu;
 	memcpy(out + 48, p, quote);
 	/* pseudo-header: addresses, upper-layer length, next header */
-	sum = cksum_add(0, out + 8, 32);
+	sum = ip_cksum_add(0, out + 8, 32);
 	sum += (uint32_t)plen + IPPROTO_ICMPV6;
-	sum = cksum_add(sum, out + IP6_HDR_LEN, plen);
-	put16(out + 42, cksum_fold(sum));
+	sum = ip_cksum_add(sum, out + IP6_HDR_LEN, plen);
+	put16(out + 42, ip_cksum_fold(sum));
 	return len;
 }
 

@@ -31,6 +31,9 @@ struct ip_info {
 };
 
 uint16_t ip_cksum(const void *, size_t);
+/* its parts: a running sum (RFC 1071), and the sum folded, inverted */
+uint32_t ip_cksum_add(uint32_t, const uint8_t *, size_t);
+uint16_t ip_cksum_fold(uint32_t);
 int	 ip_parse(const uint8_t *, size_t, struct ip_info *);
 uint16_t ip_gre_proto(sa_family_t);
 size_t	 ip_too_big(const uint8_t *, size_t, uint32_t mtu, uint8_t *, size_t);

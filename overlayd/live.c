@@ -94,18 +94,6 @@ put16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
-static uint32_t
-live_sum(uint32_t sum, const uint8_t *p, size_t len)
-{
-	size_t	i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
 /*
  * The UDP checksum over the pseudo-header (RFC 768, RFC 8200 8.1) and
  * the `len` bytes at udp: 0 when a received checksum is right.
@@ -117,13 +105,11 @@ live_udp_cksum(const struct addr *src, const struct addr *dst,
 	size_t		alen = src->af == AF_INET ? 4 : 16;
 	uint32_t	sum;
 
-	sum = live_sum(0, (const uint8_t *)&src->u, alen);
-	sum = live_sum(sum, (const uint8_t *)&dst->u, alen);
+	sum = ip_cksum_add(0, (const uint8_t *)&src->u, alen);
+	sum = ip_cksum_add(sum, (const uint8_t *)&dst->u, alen);
 	sum += IPPROTO_UDP + (uint32_t)(len & 0xffff) + (uint32_t)(len >> 16);
-	sum = live_sum(sum, udp, len);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
+	sum = ip_cksum_add(sum, udp, len);
+	return ip_cksum_fold(sum);
 }
 
 /* Writes IP + UDP + the BFD packet into out; returns its length or 0. */

@@ -152,19 +152,22 @@ tmpdir() {
 }
 
 # watchdog: end the test (and its children) when T_TIMEOUT runs out.
+# Started once: a second need_root (a test and a helper it sources both
+# call it) must not leave a first watchdog behind that nobody stops.  A
+# fresh bash, not a subshell: a subshell killed early runs this shell's
+# traps (cleanup) itself.  It does not hold the suite lock.
 watchdog() {
-	local me=$$
-	(
-		# the sleep goes too: left behind, it holds the test's stdout
-		trap 'kill "$sl" 2>/dev/null; exit 0' TERM
-		sleep "$T_TIMEOUT" &
-		sl=$!
+	[ -z "$T_WATCHDOG" ] || return 0
+	# the sleep goes too: left behind, it holds the test's stdout
+	# shellcheck disable=SC2016
+	bash -c 'trap "kill \$sl 2>/dev/null; exit 0" TERM
+		eval "exec $3>&-"
+		sleep "$1" & sl=$!
 		wait "$sl"
-		trap '' TERM
-		echo "FAIL: test exceeded ${T_TIMEOUT}s" >&2
-		kill -TERM "$me"
-		pkill -TERM -P "$me"
-	) &
+		trap "" TERM
+		echo "FAIL: test exceeded $1s" >&2
+		kill -TERM "$2"
+		pkill -TERM -P "$2"' watchdog "$T_TIMEOUT" "$$" "$T_LOCKFD" &
 	T_WATCHDOG=$!
 }
 

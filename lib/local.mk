@@ -12,7 +12,7 @@ lib_libbird_a_SOURCES = lib/bird.h \
 noinst_LIBRARIES += lib/libmeshcert.a
 lib_libmeshcert_a_SOURCES = \
 	lib/meshcert.c lib/meshcert.h lib/meshcert_int.h \
-	lib/meshcert_id.c \
+	lib/meshcert_cache.c lib/meshcert_id.c \
 	lib/meshcert_verify.c
 MESHCERT_LIBS = lib/libmeshcert.a $(OPENSSL_LIBS)
 # ---- end lib/libmeshcert.a ----

@@ -588,6 +588,21 @@ mcert_parse_der(const uint8_t *der, size_t len, struct mcert_cert **out,
 	return e;
 }
 
+struct mcert_cert *
+mcert_dup(const struct mcert_cert *c)
+{
+	struct mcert_cert	*d;
+
+	if ((d = malloc(sizeof(*d))) == NULL)
+		return NULL;
+	*d = *c;
+	if (!X509_up_ref(d->x)) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
 const struct mcert_info *
 mcert_info(const struct mcert_cert *c)
 {

@@ -140,6 +140,14 @@ enum mcert_err	 mcert_store_add_crl(struct mcert_store *, X509_CRL *);
 void		 mcert_store_crl_optional(struct mcert_store *, bool);
 size_t		 mcert_store_nroots(const struct mcert_store *);
 void		 mcert_store_free(struct mcert_store *);
+/*
+ * Keep the chains mcert_verify() verified at time 0 (now) and hand back
+ * what they gave while their verification holds (meshcert_cache.c);
+ * off by default.  -1: out of memory.
+ */
+int		 mcert_store_cache(struct mcert_store *, bool on);
+void		 mcert_store_cache_stats(const struct mcert_store *,
+		    uint64_t *hits, uint64_t *misses);
 
 /* One certificate as it arrives in an IKE CERT payload (encoding 4). */
 struct mcert_der {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -21,6 +22,7 @@ struct mcert_store {
 	STACK_OF(X509)	*inter;		/* CAs that are not self-signed */
 	size_t		 nroots;
 	bool		 crl_optional;
+	struct mcert_cache *cache;	/* NULL: off (mcert_store_cache) */
 };
 
 struct mcert_store *
@@ -46,12 +48,38 @@ mcert_store_free(struct mcert_store *s)
 		return;
 	X509_STORE_free(s->st);
 	sk_X509_pop_free(s->inter, X509_free);
+	mcert_cache_free(s->cache);
 	free(s);
+}
+
+int
+mcert_store_cache(struct mcert_store *s, bool on)
+{
+	if (!on) {
+		mcert_cache_free(s->cache);
+		s->cache = NULL;
+	} else if (s->cache == NULL && (s->cache = mcert_cache_new()) == NULL)
+		return -1;
+	return 0;
+}
+
+struct mcert_cache *
+mcert_store_cache_of(struct mcert_store *s)
+{
+	return s->cache;
+}
+
+void
+mcert_store_cache_stats(const struct mcert_store *s, uint64_t *hits,
+    uint64_t *misses)
+{
+	mcert_cache_stats(s->cache, hits, misses);
 }
 
 void
 mcert_store_crl_optional(struct mcert_store *s, bool yes)
 {
+	mcert_cache_flush(s->cache);
 	s->crl_optional = yes;
 }
 
@@ -64,6 +92,7 @@ mcert_store_nroots(const struct mcert_store *s)
 enum mcert_err
 mcert_store_add_cert(struct mcert_store *s, X509 *x)
 {
+	mcert_cache_flush(s->cache);
 	if (X509_check_ca(x) == 0)
 		return MCERT_INVALID;
 	if (X509_self_signed(x, 1) == 1) {
@@ -84,6 +113,7 @@ mcert_store_add_cert(struct mcert_store *s, X509 *x)
 enum mcert_err
 mcert_store_add_crl(struct mcert_store *s, X509_CRL *crl)
 {
+	mcert_cache_flush(s->cache);
 	return X509_STORE_add_crl(s->st, crl) ? MCERT_OK : MCERT_SYSTEM;
 }
 
@@ -293,9 +323,68 @@ out:
 	return e;
 }
 
-enum mcert_err
-mcert_verify_x509(struct mcert_store *s, X509 *leaf, STACK_OF(X509) *chain,
-    time_t at, struct mcert_cert **leafp, char *err, size_t errlen)
+/* The time T as seconds since the epoch, through its distance from NOW. */
+static bool
+asn1_time_at(const ASN1_TIME *t, time_t now, time_t *out)
+{
+	int	days, secs;
+
+	if (t == NULL || !ASN1_TIME_diff(&days, &secs, NULL, t))
+		return false;
+	*out = now + (time_t)days * 86400 + secs;
+	return true;
+}
+
+/*
+ * When the verification of the chain GOT holds (meshcert_cache.c): from
+ * the latest notBefore to the earliest notAfter or nextUpdate of a CRL of
+ * the store; [0, 0) when a time cannot be read.
+ */
+static void
+chain_window(const struct mcert_store *s, STACK_OF(X509) *got,
+    time_t *from, time_t *until)
+{
+	STACK_OF(X509_OBJECT)	*objs;
+	X509_OBJECT		*o;
+	X509			*x;
+	time_t			 now = time(NULL), t;
+	int			 i;
+
+	*from = 0;
+	*until = now + 86400 * 365;
+	for (i = 0; i < sk_X509_num(got); i++) {
+		x = sk_X509_value(got, i);
+		if (!asn1_time_at(X509_get0_notBefore(x), now, &t))
+			goto fail;
+		if (t > *from)
+			*from = t;
+		if (!asn1_time_at(X509_get0_notAfter(x), now, &t))
+			goto fail;
+		if (t < *until)
+			*until = t;
+	}
+	objs = X509_STORE_get0_objects(s->st);
+	for (i = 0; i < sk_X509_OBJECT_num(objs); i++) {
+		o = sk_X509_OBJECT_value(objs, i);
+		if (X509_OBJECT_get_type(o) != X509_LU_CRL ||
+		    X509_CRL_get0_nextUpdate(X509_OBJECT_get0_X509_CRL(o)) ==
+		    NULL)
+			continue;
+		if (!asn1_time_at(X509_CRL_get0_nextUpdate(
+		    X509_OBJECT_get0_X509_CRL(o)), now, &t))
+			goto fail;
+		if (t < *until)
+			*until = t;
+	}
+	return;
+fail:
+	*from = *until = 0;
+}
+
+static enum mcert_err
+verify_x509(struct mcert_store *s, X509 *leaf, STACK_OF(X509) *chain,
+    time_t at, struct mcert_cert **leafp, time_t window[2], char *err,
+    size_t errlen)
 {
 	X509_STORE_CTX		*ctx = NULL;
 	X509_VERIFY_PARAM	*param;
@@ -334,6 +423,8 @@ mcert_verify_x509(struct mcert_store *s, X509 *leaf, STACK_OF(X509) *chain,
 	}
 	got = X509_STORE_CTX_get0_chain(ctx);
 	e = check_mesh(got, leafp, err, errlen);
+	if (e == MCERT_OK && window != NULL)
+		chain_window(s, got, &window[0], &window[1]);
 done:
 	X509_STORE_CTX_free(ctx);
 	sk_X509_free(untrusted);
@@ -345,6 +436,13 @@ nomem:
 }
 
 enum mcert_err
+mcert_verify_x509(struct mcert_store *s, X509 *leaf, STACK_OF(X509) *chain,
+    time_t at, struct mcert_cert **leafp, char *err, size_t errlen)
+{
+	return verify_x509(s, leaf, chain, at, leafp, NULL, err, errlen);
+}
+
+enum mcert_err
 mcert_verify(struct mcert_store *s, const struct mcert_der *certs, size_t n,
     time_t at, struct mcert_cert **leafp, char *err, size_t errlen)
 {
@@ -352,13 +450,22 @@ mcert_verify(struct mcert_store *s, const struct mcert_der *certs, size_t n,
 	X509			*x;
 	const unsigned char	*p;
 	enum mcert_err		 e = MCERT_OK;
+	uint8_t			 key[MCERT_CACHE_KEYLEN];
+	time_t			 window[2] = { 0, 0 };
 	size_t			 i;
+	bool			 cached;
 
 	if (leafp != NULL)
 		*leafp = NULL;
 	if (n == 0 || n > MCERT_CHAIN_MAX)
 		return mcert_seterr(err, errlen, MCERT_INVALID,
 		    "%zu certificates", n);
+	/* verified before and still holding: what it gave then */
+	cached = s->cache != NULL && at == 0 && leafp != NULL &&
+	    mcert_cache_key(certs, n, key) == 0;
+	if (cached && (*leafp = mcert_cache_get(s->cache, key,
+	    time(NULL))) != NULL)
+		return MCERT_OK;
 	if ((chain = sk_X509_new_null()) == NULL)
 		return mcert_seterr(err, errlen, MCERT_SYSTEM, "out of memory");
 	for (i = 0; i < n; i++) {
@@ -378,8 +485,11 @@ mcert_verify(struct mcert_store *s, const struct mcert_der *certs, size_t n,
 		}
 	}
 	if (e == MCERT_OK)
-		e = mcert_verify_x509(s, sk_X509_value(chain, 0), chain, at,
-		    leafp, err, errlen);
+		e = verify_x509(s, sk_X509_value(chain, 0), chain, at, leafp,
+		    window, err, errlen);
+	if (e == MCERT_OK && cached)
+		mcert_cache_put(s->cache, key, *leafp, time(NULL), window[0],
+		    window[1]);
 	sk_X509_pop_free(chain, X509_free);
 	ERR_clear_error();
 	return e;

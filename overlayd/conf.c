@@ -41,6 +41,7 @@ conf_new(void)
 		.bird_timeout = CONF_BIRD_TIMEOUT,
 		.ike_cookie_threshold = CONF_IKE_COOKIE_THRESHOLD,
 		.ike_halfopen_limit = CONF_IKE_HALFOPEN_LIMIT,
+		.ike_cert_cache = true,
 	};
 	conf_ka_default(&conf->ka);
 	conf->ka.on = false;
@@ -251,6 +252,8 @@ conf_print(FILE *f, const struct ovl_conf *conf)
 	if (conf->ike_halfopen_limit != CONF_IKE_HALFOPEN_LIMIT)
 		fprintf(f, "ike half-open-limit %u\n",
 		    conf->ike_halfopen_limit);
+	if (!conf->ike_cert_cache)
+		fprintf(f, "ike cert-cache no\n");
 	conf_print_ike_life(f, "", &conf->ike, NULL);
 	/* plain loops: cppcheck cannot see through TAILQ_FOREACH */
 	for (p = TAILQ_FIRST(&conf->peers); p != NULL;

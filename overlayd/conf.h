@@ -142,6 +142,7 @@ struct ovl_conf {
 	struct ike_conf		 ike;		/* defaults for peers */
 	uint32_t		 ike_cookie_threshold;	/* half-open SAs */
 	uint32_t		 ike_halfopen_limit;	/* per source; 0: none */
+	bool			 ike_cert_cache;	/* keep verified chains */
 	struct peer_conf_head	 peers;
 };
 

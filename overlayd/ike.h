@@ -32,6 +32,8 @@ struct ike_stats {
 	uint64_t	cookie_rotations; /* new COOKIE secrets */
 	uint64_t	ike_rekeys;	/* IKE SAs rekeyed, either end asking */
 	uint64_t	child_rekeys;	/* CHILD_SAs rekeyed */
+	uint64_t	chains_verified; /* peer chains verified in full */
+	uint64_t	chains_cached;	/* the same chain again, still valid */
 };
 
 void		 ike_init(struct ev_loop *);
@@ -43,6 +45,8 @@ void		 ike_shutdown(void);
  */
 void		 ike_configure(unsigned int cookie_threshold,
 		    unsigned int halfopen_per_source);
+/* `ike cert-cache`: keep verified chains (from the next configuration) */
+void		 ike_cert_cache(bool on);
 int		 ike_peer_start(struct peer *);
 void		 ike_peer_stop(struct peer *);	/* DELETE to the peer */
 void		 ike_peer_reload(struct peer *);	/* credentials again */

@@ -181,6 +181,16 @@ ike_auth_recheck(struct ike_peer *ip, const char *when)
 	}
 }
 
+/* mcert_verify() answered from the store's cache (it had HITS before) */
+static bool
+auth_cache_hit(const struct mcert_store *st, uint64_t hits)
+{
+	uint64_t	now, misses;
+
+	mcert_store_cache_stats(st, &now, &misses);
+	return now > hits;
+}
+
 static int
 auth_check_peer(struct ikesa *sa, const struct ike_msg *m, char *why,
     size_t whylen)
@@ -193,6 +203,7 @@ auth_check_peer(struct ikesa *sa, const struct ike_msg *m, char *why,
 	const char		*coi;
 	char			 err[MCERT_ERR_MAX], idstr[128];
 	uint8_t			*oct;
+	uint64_t		 hits, misses;
 	size_t			 n = 0, olen, i;
 	int			 rv;
 
@@ -210,11 +221,16 @@ auth_check_peer(struct ikesa *sa, const struct ike_msg *m, char *why,
 		snprintf(why, whylen, "no X.509 certificate from %s", idstr);
 		return -1;
 	}
+	mcert_store_cache_stats(c->store, &hits, &misses);
 	if (mcert_verify(c->store, ders, n, 0, &leaf, err, sizeof(err)) !=
 	    MCERT_OK) {
 		snprintf(why, whylen, "%s", err);
 		return -1;
 	}
+	if (auth_cache_hit(c->store, hits))
+		ike_st.chains_cached++;
+	else
+		ike_st.chains_verified++;
 	if (mcert_check_id(leaf, id->type, id->data.p, id->data.len, err,
 	    sizeof(err)) != MCERT_OK) {
 		snprintf(why, whylen, "ID %s: %s", idstr, err);

@@ -22,6 +22,8 @@
 
 #include "ike_sa.h"
 
+static bool	cred_cert_cache = true;	/* `ike cert-cache` */
+
 static int __attribute__((format(printf, 3, 4)))
 cred_err(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -194,6 +196,10 @@ ike_cred_load(const struct ike_conf *conf, char *err, size_t errlen)
 		    "out of memory" : e);
 		goto fail;
 	}
+	if (cred_cert_cache && mcert_store_cache(c->store, true) == -1) {
+		cred_err(err, errlen, "out of memory");
+		goto fail;
+	}
 	if (mcert_store_nroots(c->store) == 0) {
 		cred_err(err, errlen, "%s: %s", conf->ca, "no root CA");
 		goto fail;
@@ -222,6 +228,12 @@ ike_cred_load(const struct ike_conf *conf, char *err, size_t errlen)
  */
 static TAILQ_HEAD(, ike_cred)	cred_cache = TAILQ_HEAD_INITIALIZER(cred_cache);
 static unsigned int		cred_epoch;
+
+void
+ike_cert_cache(bool on)
+{
+	cred_cert_cache = on;
+}
 
 void
 ike_cred_reread(void)

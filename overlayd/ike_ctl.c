@@ -172,7 +172,7 @@ ike_json(void)
 	TAILQ_FOREACH(sa, ike_sas(), entry)
 		json_array_append_new(arr, ike_sa_json(sa, now));
 	return json_pack("{s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-	    "s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
+	    "s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
 	    "ike_sas", arr, "counters",
 	    "rx", (json_int_t)ike_st.rx, "tx", (json_int_t)ike_st.tx,
 	    "rx_dropped", (json_int_t)ike_st.rx_dropped,
@@ -189,5 +189,7 @@ ike_json(void)
 	    "reassembled", (json_int_t)ike_st.frag_reassembled,
 	    "fragments_dropped", (json_int_t)ike_st.frag_dropped,
 	    "ike_rekeys", (json_int_t)ike_st.ike_rekeys,
-	    "child_rekeys", (json_int_t)ike_st.child_rekeys);
+	    "child_rekeys", (json_int_t)ike_st.child_rekeys,
+	    "chains_verified", (json_int_t)ike_st.chains_verified,
+	    "chains_cached", (json_int_t)ike_st.chains_cached);
 }

@@ -93,6 +93,7 @@ reload(void)
 		log_warnx("user and control socket changes take effect on "
 		    "restart");
 	bgp_configure(nconf);	/* first: it sees removed tunnels go */
+	ike_cert_cache(nconf->ike_cert_cache);
 	ike_configure(nconf->ike_cookie_threshold, nconf->ike_halfopen_limit);
 	failed = peers_apply(nconf);
 	conf_free(conf);
@@ -169,6 +170,7 @@ main(int argc, char *argv[])
 		fatal("data plane");
 	peer_init(loop);
 	ike_init(loop);
+	ike_cert_cache(conf->ike_cert_cache);
 	ike_configure(conf->ike_cookie_threshold, conf->ike_halfopen_limit);
 	bgp_init(loop);
 	bgp_configure(conf);

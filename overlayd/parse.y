@@ -149,7 +149,7 @@ static int	 peer_ike_check(int);
 %token	HOLDDOWN INTERVAL KEEPALIVE MULTIPLIER OFF
 %token	CA CERTIFICATE CRL ENCRYPTION ID IKE PASSIVE
 %token	FRAGMENT_SIZE MODE TRANSPORT TUNNEL
-%token	COOKIETHRESHOLD HALFOPENLIMIT
+%token	COOKIETHRESHOLD HALFOPENLIMIT CERTCACHE
 %token	BYTES CHILD JITTER LIFETIME
 %token	ERROR
 %token	<string> STRING NUMBER MACRONAME
@@ -244,6 +244,9 @@ main		: USER word {
 			    0, 0, CONF_IKE_LIMIT_MAX, &v))
 				YYABORT;
 			ps.conf->ike_cookie_threshold = (uint32_t)v;
+		}
+		| IKE CERTCACHE yesno {
+			ps.conf->ike_cert_cache = $3;
 		}
 		| IKE HALFOPENLIMIT NUMBER {
 			uint64_t	v;
@@ -1468,6 +1471,7 @@ static const struct keyword {
 	{ "bird",		BIRD },
 	{ "bytes",		BYTES },
 	{ "ca",			CA },
+	{ "cert-cache",		CERTCACHE },
 	{ "certificate",	CERTIFICATE },
 	{ "child",		CHILD },
 	{ "control",		CONTROL },

@@ -94,6 +94,16 @@ log_has() {
 }
 
 # no_sa LABEL PEER: the tunnel has no SA in either direction.
+# chains_are LABEL VERIFIED CACHED: LABEL's overlayd verified that many peer
+# certificate chains in full and took that many from its cache.
+chains_are() {
+	local got
+	got=$(ctl "$1" --json show ike |
+		jq -r '"\(.counters.chains_verified) \(.counters.chains_cached)"')
+	[ "$got" = "$2 $3" ] ||
+		fail "$1: chains verified/cached $got, want $2 $3"
+}
+
 no_sa() {
 	local j
 	j=$(ctl "$1" --json show tunnels) || return 1

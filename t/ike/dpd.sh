@@ -29,4 +29,7 @@ log_has A "CHILD_SA" || fail "A: no CHILD_SA removal logged"
 log "B back: the tunnel comes back"
 start_overlayd B "$T_TMP/B.conf"
 wait_ping A "$OVL4_B" 45
+# B's chain came again: A took it from its cache (ike cert-cache)
+chains_are A 1 1
+chains_are B 1 0
 lab2_stop

@@ -52,6 +52,10 @@ ctl A reload
 wait_ping A "$OVL4_B" 20
 [ "$(spis A)" != "$sa0" ] || fail "the old IKE SA is back"
 [ "$(spis A)" = "$(spis B)" ] || fail "A and B disagree: $(spis A) / $(spis B)"
+# A's reloads read the CA file again: B's chain is verified in full again;
+# B, not reloaded, has A's chain in its cache
+chains_are A 2 0
+chains_are B 1 1
 
 log "A restarted with no IKE peer; the first one added by a reload binds UDP 500"
 stop_overlayd A

@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@
 
 #include "certgen.h"
 #include "meshcert.h"
+#include "meshcert_int.h"
 
 #define DAY		((time_t)86400)
 #define ROOT_BLOCKS	"IPv4:198.18.0.0/15,IPv4:192.0.2.0/24,IPv6:2001:db8::/32"
@@ -624,6 +626,149 @@ test_der_and_names(void **state)
 	mcert_store_free(st);
 }
 
+/* The DER of LEAF (and INTER) as verify() hands them over. */
+static size_t
+ders(X509 *leaf, X509 *inter, struct mcert_der d[2])
+{
+	static uint8_t	 b0[8192], b1[8192];
+
+	d[0] = (struct mcert_der){ b0, tc_der(leaf, b0, sizeof(b0)) };
+	d[1] = (struct mcert_der){ b1, tc_der(inter, b1, sizeof(b1)) };
+	return 2;
+}
+
+static void
+stats_are(struct mcert_store *st, uint64_t hits, uint64_t misses)
+{
+	uint64_t	h, m;
+
+	mcert_store_cache_stats(st, &h, &m);
+	if (h != hits || m != misses)
+		fail_msg("cache: %ju hits %ju misses, want %ju and %ju",
+		    (uintmax_t)h, (uintmax_t)m, (uintmax_t)hits,
+		    (uintmax_t)misses);
+}
+
+/* ike cert-cache: a chain verified once is answered from the cache. */
+static void
+test_cache(void **state)
+{
+	struct mcert_store	*st = store(acme_crl, false);
+	struct mcert_cert	*c, *c2;
+	struct tc		*t = n1(), *t2 = n1(), *bad;
+	struct mcert_der	 d[2];
+	X509_CRL		*crl;
+	char			 err[MCERT_ERR_MAX];
+
+	stats_are(st, 0, 0);		/* off: never asked */
+	assert_int_equal(verify(st, t->x, acme->x, &c, err), MCERT_OK);
+	mcert_free(c);
+	stats_are(st, 0, 0);
+	assert_int_equal(mcert_store_cache(st, true), 0);
+	assert_int_equal(verify(st, t->x, acme->x, &c, err), MCERT_OK);
+	stats_are(st, 0, 1);
+	assert_int_equal(verify(st, t->x, acme->x, &c2, err), MCERT_OK);
+	stats_are(st, 1, 1);
+	/* what the cache gives is what the verification gave */
+	assert_ptr_not_equal(c, c2);
+	assert_memory_equal(mcert_info(c), mcert_info(c2),
+	    sizeof(struct mcert_info));
+	assert_int_equal(EVP_PKEY_eq(mcert_pubkey(c), mcert_pubkey(c2)), 1);
+	mcert_free(c2);
+	mcert_free(c);
+	/* another certificate with the same names is another chain */
+	assert_int_equal(verify(st, t2->x, acme->x, &c, err), MCERT_OK);
+	mcert_free(c);
+	stats_are(st, 1, 2);
+	/* a time of the caller's (a re-check) is never answered from it */
+	assert_int_equal(mcert_verify(st, d, ders(t->x, acme->x, d), now + 60,
+	    &c, err, sizeof(err)), MCERT_OK);
+	mcert_free(c);
+	stats_are(st, 1, 2);
+	/* failures are not kept: refused each time, in full */
+	bad = node("acme", "n1", N1_SAN, NULL, now - 10 * DAY, now - DAY);
+	refused(verify(st, bad->x, acme->x, &c, err), MCERT_EXPIRED, err,
+	    "certificate expired: ");
+	refused(verify(st, bad->x, acme->x, &c, err), MCERT_EXPIRED, err,
+	    "certificate expired: ");
+	stats_are(st, 1, 4);
+	/* a CRL added to the store empties it: T is verified in full */
+	crl = tc_crl(root, NULL, 0, now - 30, now + DAY);
+	assert_int_equal(mcert_store_add_crl(st, crl), MCERT_OK);
+	assert_int_equal(verify(st, t->x, acme->x, &c, err), MCERT_OK);
+	mcert_free(c);
+	stats_are(st, 1, 5);
+	assert_int_equal(verify(st, t->x, acme->x, &c, err), MCERT_OK);
+	mcert_free(c);
+	stats_are(st, 2, 5);
+	/* and so does turning it off */
+	assert_int_equal(mcert_store_cache(st, false), 0);
+	assert_int_equal(verify(st, t->x, acme->x, &c, err), MCERT_OK);
+	mcert_free(c);
+	stats_are(st, 0, 0);
+	X509_CRL_free(crl);
+	tc_free(bad);
+	tc_free(t2);
+	tc_free(t);
+	mcert_store_free(st);
+}
+
+/* How long a cached verification holds: the chain's and the CRLs' times. */
+static void
+test_cache_window(void **state)
+{
+	struct mcert_store	*st;
+	struct mcert_cache	*ca;
+	struct mcert_cert	*c;
+	struct tc		*t;
+	struct mcert_der	 d[2];
+	X509_CRL		*crl;
+	uint8_t			 key[MCERT_CACHE_KEYLEN];
+	char			 err[MCERT_ERR_MAX];
+	size_t			 n;
+
+	/* the leaf's notAfter first: 1000 s from now */
+	st = store(acme_crl, false);
+	assert_int_equal(mcert_store_cache(st, true), 0);
+	ca = mcert_store_cache_of(st);
+	t = node("acme", "n1", N1_SAN, NULL, now - DAY, now + 1000);
+	n = ders(t->x, acme->x, d);
+	assert_int_equal(mcert_verify(st, d, n, 0, &c, err, sizeof(err)),
+	    MCERT_OK);
+	mcert_free(c);
+	assert_int_equal(mcert_cache_key(d, n, key), 0);
+	assert_non_null(c = mcert_cache_get(ca, key, now + 990));
+	mcert_free(c);
+	assert_null(mcert_cache_get(ca, key, now + 1010));
+	assert_null(mcert_cache_get(ca, key, now - DAY - 10));
+	tc_free(t);
+	mcert_store_free(st);
+
+	/* a CRL's nextUpdate first: 500 s; at most an hour in any case */
+	crl = tc_crl(acme, NULL, 0, now - 60, now + 500);
+	st = store(crl, false);
+	assert_int_equal(mcert_store_cache(st, true), 0);
+	ca = mcert_store_cache_of(st);
+	t = n1();
+	n = ders(t->x, acme->x, d);
+	assert_int_equal(mcert_verify(st, d, n, 0, &c, err, sizeof(err)),
+	    MCERT_OK);
+	mcert_free(c);
+	assert_int_equal(mcert_cache_key(d, n, key), 0);
+	assert_non_null(c = mcert_cache_get(ca, key, now + 490));
+	mcert_free(c);
+	assert_null(mcert_cache_get(ca, key, now + 510));
+	mcert_cache_put(ca, key, c = mcert_cache_get(ca, key, now), now, 0,
+	    now + 30 * DAY);
+	mcert_free(c);
+	assert_non_null(c = mcert_cache_get(ca, key, now + 3590));
+	mcert_free(c);
+	assert_null(mcert_cache_get(ca, key, now + 3610));
+	X509_CRL_free(crl);
+	tc_free(t);
+	mcert_store_free(st);
+}
+
 int
 main(void)
 {
@@ -645,6 +790,8 @@ main(void)
 		cmocka_unit_test(test_id_match),
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_der_and_names),
+		cmocka_unit_test(test_cache),
+		cmocka_unit_test(test_cache_window),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -265,9 +265,23 @@ ike_init_response(struct ikesa *sa, struct ike_msg *m)
 			ike_sa_fail(sa, "cannot resend IKE_SA_INIT");
 		return;
 	}
+	/*
+	 * RFC 7296 2.21: anyone who saw our request can forge this answer;
+	 * a hint only, until it has been the answer for IKE_INIT_ERR_WAIT
+	 * (our retransmissions go on meanwhile: the real answer may come).
+	 */
 	if ((err = ike_error_notify(m)) != 0) {
-		ike_sa_fail(sa, "the peer answers IKE_SA_INIT with %s",
-		    ike_notify_name(err));
+		if (sa->init_err == 0) {
+			sa->init_err = err;
+			sa->init_err_at = ev_now(ike_loop);
+			log_info("tunnel %s: the peer answers IKE_SA_INIT with "
+			    "%s (unauthenticated): waiting %.0f s for another "
+			    "answer", ike_peer_name(ip), ike_notify_name(err),
+			    IKE_INIT_ERR_WAIT);
+		}
+		if (ev_now(ike_loop) - sa->init_err_at >= IKE_INIT_ERR_WAIT)
+			ike_sa_fail(sa, "the peer answers IKE_SA_INIT with %s",
+			    ike_notify_name(err));
 		return;
 	}
 	if (!ike_msg_has(m, IKE_PLD_SA) || !ike_msg_has(m, IKE_PLD_KE) ||

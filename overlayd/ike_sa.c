@@ -370,8 +370,10 @@ ike_sa_rtx_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	if (!sa->req_pending)
 		return;
 	if (++sa->tries > IKE_RTX_TRIES) {
-		ike_sa_fail(sa, "no answer from %s after %d retransmissions",
-		    ike_peer_name(sa->ip), IKE_RTX_TRIES);
+		ike_sa_fail(sa, "no answer from %s after %d retransmissions%s%s",
+		    ike_peer_name(sa->ip), IKE_RTX_TRIES, sa->init_err != 0 ?
+		    " but an unauthenticated " : "", sa->init_err != 0 ?
+		    ike_notify_name(sa->init_err) : "");
 		return;
 	}
 	ike_sa_xmit(sa, sa->req, sa->reqlen);

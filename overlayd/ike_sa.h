@@ -41,6 +41,7 @@
 #define IKE_NONCE_LEN		32
 #define IKE_RTX_FIRST		0.5	/* seconds before the first resend */
 #define IKE_RTX_TRIES		5	/* resends before giving up */
+#define IKE_INIT_ERR_WAIT	2.0	/* s: an IKE_SA_INIT error may be forged */
 #define IKE_RTX_RTO_MAX		2.0	/* cap of the first timeout (RTT) */
 #define IKE_INIT_PARALLEL	32	/* our setups in progress at once */
 #define IKE_RETRY_MIN		1.0	/* re-initiation delay, doubling */
@@ -178,6 +179,9 @@ struct ikesa {
 	size_t			 msg1len, msg2len;
 	uint8_t			 cookie[IKE_COOKIE_MAX];
 	size_t			 cookielen;
+	/* an error notify answered our IKE_SA_INIT (unauthenticated): when */
+	uint16_t		 init_err;
+	ev_tstamp		 init_err_at;
 	bool			 nat_local, nat_remote;	/* NAT detected */
 	bool			 natt;		/* IKE moved to UDP 4500 */
 	ev_timer		 keepalive;	/* behind a NAT: RFC 3948 */

@@ -315,7 +315,7 @@ ike_auth_start(struct ikesa *sa)
 	ike_msg_add(&m, IKE_PLD_SA);
 	ike_prop_esp(&sa->ip->conf, sa->ip->peer->conf.esn, sa->child_spi,
 	    &m.sa);
-	ike_child_ts(sa, &m);
+	ike_child_ts(sa, &m, true);
 	if (ike_sa_request(sa, &m) == -1)
 		return -1;
 	sa->state = IKES_AUTH_SENT;
@@ -361,7 +361,7 @@ ike_auth_request(struct ikesa *sa, struct ike_msg *req)
 		    "proposal");
 		return;
 	}
-	if (ike_child_ts_check(sa, req, why, sizeof(why)) == -1 ||
+	if (ike_child_ts_check(sa, req, false, why, sizeof(why)) == -1 ||
 	    ike_child_mode(sa, req, why, sizeof(why)) == -1) {
 		auth_refuse(sa, IKE_N_TS_UNACCEPTABLE, why);
 		return;
@@ -379,7 +379,7 @@ ike_auth_request(struct ikesa *sa, struct ike_msg *req)
 	}
 	ike_msg_add(&m, IKE_PLD_SA);
 	m.sa = chosen;
-	ike_child_ts(sa, &m);
+	ike_child_ts(sa, &m, false);
 	if (ike_child_install(sa) == -1) {
 		auth_refuse(sa, IKE_N_TEMPORARY_FAILURE, "cannot install the "
 		    "CHILD_SA");
@@ -426,7 +426,7 @@ ike_auth_response(struct ikesa *sa, struct ike_msg *m)
 		return;
 	}
 	snprintf(why, sizeof(why), "cannot install it");
-	if (ike_child_ts_check(sa, m, why, sizeof(why)) == -1 ||
+	if (ike_child_ts_check(sa, m, true, why, sizeof(why)) == -1 ||
 	    ike_child_mode(sa, m, why, sizeof(why)) == -1 ||
 	    ike_child_install(sa) == -1) {
 		ike_info_delete(sa);

@@ -20,10 +20,17 @@
 
 #define IKE_PROTO_GRE	47
 
+/*
+ * The address of the exchange's initiator or responder: TSi is the side
+ * of whoever sent the request, IKE_AUTH or CREATE_CHILD_SA (RFC 7296
+ * 2.9), not the IKE SA's original initiator: a CHILD_SA rekey the IKE
+ * SA's responder asks for has our address in TSr when we started the
+ * IKE SA.
+ */
 static const struct sockaddr_storage *
-child_addr(const struct ikesa *sa, bool of_initiator)
+child_addr(const struct ikesa *sa, bool we_init, bool of_initiator)
 {
-	return sa->initiator == of_initiator ? &sa->local : &sa->remote;
+	return we_init == of_initiator ? &sa->local : &sa->remote;
 }
 
 static void
@@ -49,12 +56,12 @@ child_sel(const struct sockaddr_storage *ss, struct ike_ts_set *set)
 }
 
 void
-ike_child_ts(const struct ikesa *sa, struct ike_msg *m)
+ike_child_ts(const struct ikesa *sa, struct ike_msg *m, bool we_init)
 {
 	ike_msg_add(m, IKE_PLD_TSI);
-	child_sel(child_addr(sa, true), &m->tsi);
+	child_sel(child_addr(sa, we_init, true), &m->tsi);
 	ike_msg_add(m, IKE_PLD_TSR);
-	child_sel(child_addr(sa, false), &m->tsr);
+	child_sel(child_addr(sa, we_init, false), &m->tsr);
 }
 
 /*
@@ -90,19 +97,19 @@ child_covers(const struct ike_ts_set *set, const struct sockaddr_storage *ss,
 
 int
 ike_child_ts_check(const struct ikesa *sa, const struct ike_msg *m,
-    char *why, size_t whylen)
+    bool we_init, char *why, size_t whylen)
 {
-	/* which end is behind a NAT: the initiator, the responder */
-	bool	nat_i = sa->initiator ? sa->nat_local : sa->nat_remote;
-	bool	nat_r = sa->initiator ? sa->nat_remote : sa->nat_local;
+	/* which end is behind a NAT: the exchange's initiator, responder */
+	bool	nat_i = we_init ? sa->nat_local : sa->nat_remote;
+	bool	nat_r = we_init ? sa->nat_remote : sa->nat_local;
 
 	if (!ike_msg_has(m, IKE_PLD_TSI) || !ike_msg_has(m, IKE_PLD_TSR)) {
 		snprintf(why, whylen, "no traffic selectors");
 		return -1;
 	}
 
-	if (!child_covers(&m->tsi, child_addr(sa, true), nat_i) ||
-	    !child_covers(&m->tsr, child_addr(sa, false), nat_r)) {
+	if (!child_covers(&m->tsi, child_addr(sa, we_init, true), nat_i) ||
+	    !child_covers(&m->tsr, child_addr(sa, we_init, false), nat_r)) {
 		snprintf(why, whylen, "traffic selectors do not cover GRE "
 		    "between the tunnel's addresses");
 		return -1;

@@ -240,8 +240,12 @@ ike_prop_pick_esp(const struct ike_conf *c, bool esn,
 
 /*
  * For CREATE_CHILD_SA (RFC 7296 1.3): the ESP proposal with DH for PFS,
- * the group of the KE first, then the other configured ones; the IKE
- * proposal with the new IKE SA's SPI.
+ * the group of the KE first, then the other configured ones; then the
+ * same without DH, for a peer whose policy has no PFS (charon's default
+ * ESP proposals have no DH group: without this second proposal it
+ * answers NO_PROPOSAL_CHOSEN). The choice is the peer's, inside the
+ * authenticated IKE SA; the new keys come from fresh nonces either way.
+ * The IKE proposal with the new IKE SA's SPI.
  */
 void
 ike_prop_esp_pfs(const struct ike_conf *c, bool esn, uint32_t spi,
@@ -251,6 +255,9 @@ ike_prop_esp_pfs(const struct ike_conf *c, bool esn, uint32_t spi,
 	unsigned int	 i;
 
 	ike_prop_esp(c, esn, spi, sa);
+	sa->prop[1] = *p;		/* ESP without DH */
+	sa->prop[1].num = 2;
+	sa->nprop = 2;
 	prop_xf(p, IKE_XF_DH, group, 0);
 	for (i = 0; i < c->ngroups; i++)
 		if (c->groups[i] != group)

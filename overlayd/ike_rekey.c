@@ -296,7 +296,7 @@ rekey_child_send(struct ikesa *sa)
 	m.nonce = (struct ike_data){ rk->n, IKE_NONCE_LEN };
 	if (rekey_add_ke(&m, &rk->dh, pub, sizeof(pub)) == -1)
 		return -1;
-	ike_child_ts(sa, &m);
+	ike_child_ts(sa, &m, true);
 	return ike_sa_request(sa, &m);
 }
 
@@ -375,7 +375,7 @@ rekey_child_request(struct ikesa *sa, const struct ike_msg *req,
 		    "KE not of the group chosen");
 		return;
 	}
-	if (ike_child_ts_check(sa, req, why, sizeof(why)) == -1) {
+	if (ike_child_ts_check(sa, req, false, why, sizeof(why)) == -1) {
 		rekey_refuse(sa, req, IKE_N_TS_UNACCEPTABLE, 0, why);
 		return;
 	}
@@ -421,7 +421,7 @@ rekey_child_request(struct ikesa *sa, const struct ike_msg *req,
 		xchild_drop(sa, x);
 		goto done;
 	}
-	ike_child_ts(sa, &m);
+	ike_child_ts(sa, &m, false);
 	if (ike_sa_reply(sa, &m) == -1) {
 		xchild_drop(sa, x);
 		goto done;
@@ -558,8 +558,9 @@ rekey_child_response(struct ikesa *sa, const struct ike_msg *m)
 	    chosen.prop[0].nxf != m->sa.prop[0].nxf ||
 	    (group != 0 && group != rk->dh.group) ||
 	    rekey_gir(group != 0 ? &rk->dh : &(struct ike_dh){ 0 }, m, gir,
-	    &girlen) == -1 || ike_child_ts_check(sa, m, why, sizeof(why)) ==
-	    -1 || (x = xchild_new(sa)) == NULL) {
+	    &girlen) == -1 ||
+	    ike_child_ts_check(sa, m, true, why, sizeof(why)) == -1 ||
+	    (x = xchild_new(sa)) == NULL) {
 		log_warnx("tunnel %s: CHILD_SA rekey failed: %s",
 		    ike_peer_name(sa->ip), why);
 		rekey_reset(sa);

@@ -335,9 +335,11 @@ void		 ike_auth_request(struct ikesa *, struct ike_msg *);
 void		 ike_auth_response(struct ikesa *, struct ike_msg *);
 
 /* ike_child.c */
-void		 ike_child_ts(const struct ikesa *, struct ike_msg *);
+/* TSi/TSr of an exchange we (we_init) or the peer started (RFC 7296 2.9) */
+void		 ike_child_ts(const struct ikesa *, struct ike_msg *,
+		    bool we_init);
 int		 ike_child_ts_check(const struct ikesa *, const struct ike_msg *,
-		    char *, size_t);
+		    bool we_init, char *, size_t);
 int		 ike_child_mode(struct ikesa *, const struct ike_msg *, char *,
 		    size_t);
 uint32_t	 ike_child_spi(void);

@@ -9,6 +9,11 @@
 # fragment_size: IKE_AUTH goes in SKF fragments both ways (RFC 7383).
 # Case 2: charon initiates (overlayd ike passive), tunnel mode and no
 # fragmentation at charon: overlayd must not fragment either.
+# Case 3: rekeying. a: overlayd rekeys its CHILD_SA every 3 s and its IKE
+# SA every 8 s (at least 5 and 2; CREATE_CHILD_SA offers ESP with DH for
+# PFS and without: charon's ESP proposal here has no DH group), GRE echo
+# answered all along; b: charon rekeys the CHILD_SA and then the IKE SA
+# (swanctl --rekey): the SAs still agree, GRE goes both ways.
 # Each time: the IKE SA and CHILD_SA agree (SPIs, tunnel mode), GRE
 # from B (a raw socket, gre_ping.py: charon's libipsec TUN takes it by a
 # policy route) reaches overlayd, which answers through its own TUN: the
@@ -182,4 +187,68 @@ sw_ctl B --initiate --child a --timeout 20 >"${SW_DIR[B]}/initiate.log" 2>&1 ||
 check_case responder no
 sw_stop B
 stop_overlayd A
-echo "strongSwan kernel-libipsec interop: both ways, tunnel mode, fragments"
+
+log "case 3a: overlayd rekeys its CHILD_SA every 3 s, its IKE SA every 8 s"
+nq B ip link del ipsec0 2>/dev/null || true
+SW_LOGLEVEL=1 sw_b no 1280 none
+ike_conf A b "$UL4_A" "$UL4_B" "$OVL4_A" "$OVL6_A" acme/nodes/na \
+    "encap udp" "esn no" "ike child lifetime 3s" "ike lifetime 8s"
+start_overlayd A "$T_TMP/A.conf"
+poll 30 child_up || fail "no CHILD_SA between overlayd and charon"
+wait_for 10 libipsec_tun
+# rekeyed IKE CHILD: A counted at least that many rekeys of each
+rekeyed() {
+	local r
+	r=$(ike_get '.rekey | "\(.ike) \(.child)"') || return 1
+	[ "${r% *}" -ge "$1" ] && [ "${r#* }" -ge "$2" ]
+}
+# GRE echo through both ends all along: every request answered
+t0=$(now_ms) rounds=0
+until rekeyed 2 5; do
+	[ $(($(now_ms) - t0)) -lt 60000 ] || fail "too few rekeys in 60 s"
+	n B timeout 30 python3 "$GRE_PING" "$UL4_B" "$UL4_A" "$OVL4_B" \
+	    "$OVL4_A" 3 10 >/dev/null ||
+		fail "GRE echo lost while overlayd rekeys (round $rounds)"
+	rounds=$((rounds + 1))
+done
+echo "$rounds rounds of 3 GRE echoes, all answered"
+ctl A show ike
+grep -qE "CHILD_SA [^ ]+ established" "${SW_DIR[B]}/charon.log" ||
+	fail "charon logged no CHILD_SA"
+[ "$(grep -c "IKE_SA a\[[0-9]*\] rekeyed" "${SW_DIR[B]}/charon.log")" -ge 2 ] ||
+	fail "charon logged fewer than 2 IKE SA rekeys"
+! grep -E "rekeying failed|NO_PROPOSAL_CHOSEN" "${SW_DIR[B]}/charon.log" ||
+	fail "charon refused a rekey"
+[ "$(tun_get A b .drops.auth)" = 0 ] || fail "authentication drops"
+[ "$(ike_count rx_dropped)" = 0 ] || fail "IKE messages dropped"
+sw_stop B
+stop_overlayd A
+
+log "case 3b: charon rekeys the CHILD_SA and then the IKE SA (swanctl --rekey)"
+nq B ip link del ipsec0 2>/dev/null || true
+SW_LOGLEVEL=1 sw_b no 1280 none
+ike_conf A b "$UL4_A" "$UL4_B" "$OVL4_A" "$OVL6_A" acme/nodes/na \
+    "encap udp" "esn no"
+start_overlayd A "$T_TMP/A.conf"
+poll 30 child_up || fail "no CHILD_SA between overlayd and charon"
+sw_ctl B --rekey --child a >"${SW_DIR[B]}/rekey.log" 2>&1 ||
+	{ cat "${SW_DIR[B]}/rekey.log" >&2; fail "swanctl --rekey --child"; }
+wait_for 10 rekeyed 0 1
+sw_ctl B --rekey --ike a >>"${SW_DIR[B]}/rekey.log" 2>&1 ||
+	{ cat "${SW_DIR[B]}/rekey.log" >&2; fail "swanctl --rekey --ike"; }
+wait_for 10 rekeyed 1 1
+[ "$(ike_get '.rekey | "\(.ike_initiated) \(.child_initiated)"')" = "0 0" ] ||
+	fail "overlayd initiated a rekey itself"
+grep -E "rekey" "${SW_DIR[B]}/charon.log" | tail -n 6
+# the old CHILD_SA gone on both ends: charon lists it DELETED for a
+# moment, overlayd keeps its inbound SA 1 s after the Delete
+settled() {
+	! sw_ctl B --list-sas 2>/dev/null | grep -qE "DELETED|REKEYED|DELETING" &&
+	    [ "$(tun_get A b .spi_in)" = "$(ike_get .child.spi_in)" ]
+}
+wait_for 10 settled
+# charon started the new IKE SA: overlayd is its responder now (2.18)
+check_case responder no
+sw_stop B
+stop_overlayd A
+echo "strongSwan kernel-libipsec interop: both ways, tunnel mode, fragments, rekeying"

@@ -219,10 +219,17 @@ test_rekey_esp(void **state)
 
 	(void)state;
 	ike_prop_esp_pfs(&c, true, 0x0a0b0c0d, IKE_DH_ECP256, &offer);
+	assert_int_equal(offer.nprop, 2);
 	assert_int_equal(offer.prop[0].nxf, 4);
 	assert_int_equal(offer.prop[0].xf[2].type, IKE_XF_DH);
 	assert_int_equal(offer.prop[0].xf[2].id, IKE_DH_ECP256);
 	assert_int_equal(offer.prop[0].xf[3].id, IKE_DH_CURVE25519);
+	/* the second proposal: the same without DH, the same SPI */
+	assert_int_equal(offer.prop[1].num, 2);
+	assert_int_equal(offer.prop[1].nxf, 2);
+	assert_int_not_equal(offer.prop[1].xf[0].type, IKE_XF_DH);
+	assert_int_not_equal(offer.prop[1].xf[1].type, IKE_XF_DH);
+	assert_memory_equal(offer.prop[1].spi, "\x0a\x0b\x0c\x0d", 4);
 	/* the KE's group is taken */
 	memset(&ch, 0, sizeof(ch));
 	assert_int_equal(ike_prop_pick_esp_pfs(&c, true, &offer,
@@ -245,8 +252,14 @@ test_rekey_esp(void **state)
 	add_xf(&offer.prop[0], IKE_XF_DH, IKE_DH_MODP2048, 0);
 	assert_int_equal(ike_prop_pick_esp_pfs(&c, true, &offer,
 	    IKE_DH_MODP2048, 0x11223344, &ch, &group, &reply), -1);
-	/* ... but the first IKE_AUTH pick never takes DH */
+	/* ... but the first IKE_AUTH pick never takes DH: of our rekey
+	 * offer, it (as a peer without PFS) takes the second proposal */
 	ike_prop_esp_pfs(&c, true, 0x0a0b0c0d, IKE_DH_ECP256, &offer);
+	assert_int_equal(ike_prop_pick_esp(&c, true, &offer, 1, &ch, &reply),
+	    0);
+	assert_int_equal(reply.prop[0].num, 2);
+	assert_int_equal(reply.prop[0].nxf, 2);
+	offer.nprop = 1;
 	assert_int_equal(ike_prop_pick_esp(&c, true, &offer, 1, &ch, &reply),
 	    -1);
 }

@@ -22,8 +22,9 @@
  * of resolving them.
  *
  * PFS: the CHILD_SA rekey always carries KE, of the IKE SA's group (or
- * the one the peer asks for with INVALID_KE_PAYLOAD); a peer's request
- * without DH is accepted without.
+ * the one the peer asks for with INVALID_KE_PAYLOAD), and offers ESP with
+ * that DH group and, second, without (a peer without PFS picks that and
+ * the KE goes unused); a peer's request without DH is accepted without.
  */
 #include "config.h"
 

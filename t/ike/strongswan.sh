@@ -188,12 +188,18 @@ check_case responder no
 sw_stop B
 stop_overlayd A
 
+# rekey_case [A-OPTION...]: charon in B (no fragmentation), then overlayd
+# in A, initiating, with these options.
+rekey_case() {
+	nq B ip link del ipsec0 2>/dev/null || true
+	SW_LOGLEVEL=1 sw_b no 1280 none
+	ike_conf A b "$UL4_A" "$UL4_B" "$OVL4_A" "$OVL6_A" acme/nodes/na \
+	    "encap udp" "esn no" "$@"
+	start_overlayd A "$T_TMP/A.conf"
+}
+
 log "case 3a: overlayd rekeys its CHILD_SA every 3 s, its IKE SA every 8 s"
-nq B ip link del ipsec0 2>/dev/null || true
-SW_LOGLEVEL=1 sw_b no 1280 none
-ike_conf A b "$UL4_A" "$UL4_B" "$OVL4_A" "$OVL6_A" acme/nodes/na \
-    "encap udp" "esn no" "ike child lifetime 3s" "ike lifetime 8s"
-start_overlayd A "$T_TMP/A.conf"
+rekey_case "ike child lifetime 3s" "ike lifetime 8s"
 poll 30 child_up || fail "no CHILD_SA between overlayd and charon"
 wait_for 10 libipsec_tun
 # rekeyed IKE CHILD: A counted at least that many rekeys of each
@@ -225,11 +231,7 @@ sw_stop B
 stop_overlayd A
 
 log "case 3b: charon rekeys the CHILD_SA and then the IKE SA (swanctl --rekey)"
-nq B ip link del ipsec0 2>/dev/null || true
-SW_LOGLEVEL=1 sw_b no 1280 none
-ike_conf A b "$UL4_A" "$UL4_B" "$OVL4_A" "$OVL6_A" acme/nodes/na \
-    "encap udp" "esn no"
-start_overlayd A "$T_TMP/A.conf"
+rekey_case
 poll 30 child_up || fail "no CHILD_SA between overlayd and charon"
 sw_ctl B --rekey --child a >"${SW_DIR[B]}/rekey.log" 2>&1 ||
 	{ cat "${SW_DIR[B]}/rekey.log" >&2; fail "swanctl --rekey --child"; }

@@ -680,7 +680,7 @@ test_cache(void **state)
 	assert_int_equal(verify(st, t2->x, acme->x, &c, err), MCERT_OK);
 	mcert_free(c);
 	stats_are(st, 1, 2);
-	/* a time of the caller's (a re-check) is never answered from it */
+	/* a time the caller gives is never answered from it */
 	assert_int_equal(mcert_verify(st, d, ders(t->x, acme->x, d), now + 60,
 	    &c, err, sizeof(err)), MCERT_OK);
 	mcert_free(c);

@@ -351,7 +351,7 @@ chain_window(const struct mcert_store *s, STACK_OF(X509) *got,
 	int			 i;
 
 	*from = 0;
-	*until = now + 86400 * 365;
+	*until = now + (time_t)86400 * 365;
 	for (i = 0; i < sk_X509_num(got); i++) {
 		x = sk_X509_value(got, i);
 		if (!asn1_time_at(X509_get0_notBefore(x), now, &t))

@@ -186,17 +186,6 @@ ike_init_start(struct ike_peer *ip)
 	return 0;
 }
 
-static bool
-ike_group_ok(const struct ike_conf *c, uint16_t g)
-{
-	unsigned int	i;
-
-	for (i = 0; i < c->ngroups; i++)
-		if (c->groups[i] == g)
-			return true;
-	return false;
-}
-
 /* The first error notify of a message, or 0. */
 static uint16_t
 ike_error_notify(const struct ike_msg *m)
@@ -252,7 +241,7 @@ ike_init_response(struct ikesa *sa, struct ike_msg *m)
 	}
 	if ((n = ike_msg_notify(m, IKE_N_INVALID_KE_PAYLOAD)) != NULL) {
 		g = (uint16_t)(n->data.p[0] << 8 | n->data.p[1]);
-		if (!ike_group_ok(&ip->conf, g) || g == sa->dh.group) {
+		if (!ike_prop_group_ok(&ip->conf, g) || g == sa->dh.group) {
 			ike_sa_fail(sa, "the peer asks for DH group %u, which "
 			    "we do not offer", g);
 			return;

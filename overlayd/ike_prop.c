@@ -54,8 +54,9 @@ ike_prop_esp(const struct ike_conf *c, bool esn, uint32_t spi,
 	prop_xf(p, IKE_XF_ESN, esn ? IKE_ESN_YES : IKE_ESN_NO, 0);
 }
 
-static bool
-group_ok(const struct ike_conf *c, uint16_t g)
+/* Is G one of the configured `ike group`s? */
+bool
+ike_prop_group_ok(const struct ike_conf *c, uint16_t g)
 {
 	unsigned int	i;
 
@@ -83,8 +84,8 @@ xf_ok(const struct ike_conf *c, bool ike, bool esn, bool pfs,
 	case IKE_XF_INTEG:
 		return x->id == IKE_INTEG_NONE;
 	case IKE_XF_DH:
-		return ike ? group_ok(c, x->id) : x->id == 0 ||
-		    (pfs && group_ok(c, x->id));
+		return ike ? ike_prop_group_ok(c, x->id) : x->id == 0 ||
+		    (pfs && ike_prop_group_ok(c, x->id));
 	case IKE_XF_ESN:
 		return !ike && x->id == (esn ? IKE_ESN_YES : IKE_ESN_NO);
 	}

@@ -99,6 +99,14 @@ rekey_reset(struct ikesa *sa)
 	sa->rk.group = 0;
 }
 
+/* Our rekey did not happen: try again in IKE_REKEY_RETRY. */
+static void
+rekey_later(struct ikesa *sa)
+{
+	rekey_reset(sa);
+	sa->rk.retry_at = ev_now(ike_loop) + IKE_REKEY_RETRY;
+}
+
 static void
 xchild_drop(struct ikesa *sa, struct ike_xchild *x)
 {
@@ -311,8 +319,7 @@ rekey_child_start(struct ikesa *sa, const char *why)
 	sa->rk.coll = false;
 	if (rekey_child_send(sa) == -1) {
 		log_warn("tunnel %s: CREATE_CHILD_SA", ike_peer_name(sa->ip));
-		rekey_reset(sa);
-		sa->rk.retry_at = ev_now(ike_loop) + IKE_REKEY_RETRY;
+		rekey_later(sa);
 	}
 }
 
@@ -458,17 +465,6 @@ rekey_error(const struct ike_msg *m, uint16_t *group)
 	return 0;
 }
 
-static bool
-rekey_group_ok(const struct ike_conf *c, uint16_t g)
-{
-	unsigned int	i;
-
-	for (i = 0; i < c->ngroups; i++)
-		if (c->groups[i] == g)
-			return true;
-	return false;
-}
-
 /* An error answer to our request: try again, now or later, or give up. */
 static void
 rekey_failed(struct ikesa *sa, uint16_t err, uint16_t group)
@@ -476,7 +472,7 @@ rekey_failed(struct ikesa *sa, uint16_t err, uint16_t group)
 	enum ike_rk_kind kind = sa->rk.kind;
 	ev_tstamp	 now = ev_now(ike_loop);
 
-	if (err == IKE_N_INVALID_KE_PAYLOAD && rekey_group_ok(&sa->ip->conf,
+	if (err == IKE_N_INVALID_KE_PAYLOAD && ike_prop_group_ok(&sa->ip->conf,
 	    group) && group != sa->rk.dh.group) {
 		log_info("tunnel %s: CREATE_CHILD_SA: the peer asks for KE of "
 		    "group %s", ike_peer_name(sa->ip), conf_group_name(group));
@@ -564,8 +560,7 @@ rekey_child_response(struct ikesa *sa, const struct ike_msg *m)
 	    (x = xchild_new(sa)) == NULL) {
 		log_warnx("tunnel %s: CHILD_SA rekey failed: %s",
 		    ike_peer_name(sa->ip), why);
-		rekey_reset(sa);
-		sa->rk.retry_at = ev_now(ike_loop) + IKE_REKEY_RETRY;
+		rekey_later(sa);
 		return;
 	}
 	ch.spi_in = rk->spi_in;
@@ -573,8 +568,7 @@ rekey_child_response(struct ikesa *sa, const struct ike_msg *m)
 	    &out) == -1 || dp_sa_install(sa->ip->peer, SA_DIR_IN, &in) == -1) {
 		log_warn("tunnel %s: new inbound SA 0x%08x",
 		    ike_peer_name(sa->ip), ch.spi_in);
-		rekey_reset(sa);
-		sa->rk.retry_at = ev_now(ike_loop) + IKE_REKEY_RETRY;
+		rekey_later(sa);
 		goto done;
 	}
 	ch.installed = true;
@@ -755,8 +749,7 @@ rekey_ike_start(struct ikesa *sa)
 	sa->rk.kind = RK_IKE;
 	if (rekey_ike_send(sa) == -1) {
 		log_warn("tunnel %s: CREATE_CHILD_SA", ike_peer_name(sa->ip));
-		rekey_reset(sa);
-		sa->rk.retry_at = ev_now(ike_loop) + IKE_REKEY_RETRY;
+		rekey_later(sa);
 	}
 }
 
@@ -914,7 +907,7 @@ rekey_ike_response(struct ikesa *sa, const struct ike_msg *m)
 	int		 k;
 
 	if ((err = rekey_error(m, &group)) != 0) {
-		if (err == IKE_N_INVALID_KE_PAYLOAD && rekey_group_ok(
+		if (err == IKE_N_INVALID_KE_PAYLOAD && ike_prop_group_ok(
 		    &sa->ip->conf, group) && group != rk->dh.group) {
 			rk->group = group;
 			if (rekey_ike_send(sa) == 0)
@@ -931,8 +924,7 @@ rekey_ike_response(struct ikesa *sa, const struct ike_msg *m)
 	    &girlen) == -1) {
 		log_warnx("tunnel %s: IKE SA rekey failed: a bad answer",
 		    ike_peer_name(sa->ip));
-		rekey_reset(sa);
-		rk->retry_at = ev_now(ike_loop) + IKE_REKEY_RETRY;
+		rekey_later(sa);
 		return;
 	}
 	if (rekey_ike_new(sa, true, rk->spi, peer_spi, &suite, &ni, &m->nonce,

@@ -301,6 +301,7 @@ int		 ike_prop_pick_ike(const struct ike_conf *,
 int		 ike_prop_pick_esp(const struct ike_conf *, bool esn,
 		    const struct ike_sa *, uint32_t our_spi,
 		    struct ike_child *, struct ike_sa *reply);
+bool		 ike_prop_group_ok(const struct ike_conf *, uint16_t group);
 void		 ike_prop_esp_pfs(const struct ike_conf *, bool esn,
 		    uint32_t spi, uint16_t group, struct ike_sa *);
 int		 ike_prop_pick_esp_pfs(const struct ike_conf *, bool esn,

@@ -453,7 +453,7 @@ mcert_verify(struct mcert_store *s, const struct mcert_der *certs, size_t n,
 	uint8_t			 key[MCERT_CACHE_KEYLEN];
 	time_t			 window[2] = { 0, 0 };
 	size_t			 i;
-	bool			 cached;
+	bool			 cacheable;
 
 	if (leafp != NULL)
 		*leafp = NULL;
@@ -461,9 +461,9 @@ mcert_verify(struct mcert_store *s, const struct mcert_der *certs, size_t n,
 		return mcert_seterr(err, errlen, MCERT_INVALID,
 		    "%zu certificates", n);
 	/* verified before and still holding: what it gave then */
-	cached = s->cache != NULL && at == 0 && leafp != NULL &&
+	cacheable = s->cache != NULL && at == 0 && leafp != NULL &&
 	    mcert_cache_key(certs, n, key) == 0;
-	if (cached && (*leafp = mcert_cache_get(s->cache, key,
+	if (cacheable && (*leafp = mcert_cache_get(s->cache, key,
 	    time(NULL))) != NULL)
 		return MCERT_OK;
 	if ((chain = sk_X509_new_null()) == NULL)
@@ -486,8 +486,8 @@ mcert_verify(struct mcert_store *s, const struct mcert_der *certs, size_t n,
 	}
 	if (e == MCERT_OK)
 		e = verify_x509(s, sk_X509_value(chain, 0), chain, at, leafp,
-		    window, err, errlen);
-	if (e == MCERT_OK && cached)
+		    cacheable ? window : NULL, err, errlen);
+	if (e == MCERT_OK && cacheable)
 		mcert_cache_put(s->cache, key, *leafp, time(NULL), window[0],
 		    window[1]);
 	sk_X509_pop_free(chain, X509_free);

@@ -181,14 +181,14 @@ ike_auth_recheck(struct ike_peer *ip, const char *when)
 	}
 }
 
-/* mcert_verify() answered from the store's cache (it had HITS before) */
-static bool
-auth_cache_hit(const struct mcert_store *st, uint64_t hits)
+/* How often the store's cache of verified chains answered (ike cert-cache) */
+static uint64_t
+auth_cache_hits(const struct mcert_store *st)
 {
-	uint64_t	now, misses;
+	uint64_t	hits, misses;
 
-	mcert_store_cache_stats(st, &now, &misses);
-	return now > hits;
+	mcert_store_cache_stats(st, &hits, &misses);
+	return hits;
 }
 
 static int
@@ -203,7 +203,7 @@ auth_check_peer(struct ikesa *sa, const struct ike_msg *m, char *why,
 	const char		*coi;
 	char			 err[MCERT_ERR_MAX], idstr[128];
 	uint8_t			*oct;
-	uint64_t		 hits, misses;
+	uint64_t		 hits;
 	size_t			 n = 0, olen, i;
 	int			 rv;
 
@@ -221,13 +221,13 @@ auth_check_peer(struct ikesa *sa, const struct ike_msg *m, char *why,
 		snprintf(why, whylen, "no X.509 certificate from %s", idstr);
 		return -1;
 	}
-	mcert_store_cache_stats(c->store, &hits, &misses);
+	hits = auth_cache_hits(c->store);
 	if (mcert_verify(c->store, ders, n, 0, &leaf, err, sizeof(err)) !=
 	    MCERT_OK) {
 		snprintf(why, whylen, "%s", err);
 		return -1;
 	}
-	if (auth_cache_hit(c->store, hits))
+	if (auth_cache_hits(c->store) > hits)
 		ike_st.chains_cached++;
 	else
 		ike_st.chains_verified++;

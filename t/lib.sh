@@ -254,6 +254,15 @@ poll() {
 	done
 }
 
+# port_listening LABEL PORT: something in LABEL's namespace listens on TCP
+# PORT; udp_bound LABEL PORT: a socket there is bound to UDP PORT.
+port_listening() {
+	nq "$1" ss -Hltn "sport = :$2" | grep -q LISTEN
+}
+udp_bound() {
+	nq "$1" ss -Hlun "sport = :$2" | grep -q .
+}
+
 # proc_gone PID: true when PID has exited (gone or a zombie).
 proc_gone() {
 	local state

@@ -111,10 +111,6 @@ no_sa() {
 	    "\(.spi_in) \(.spi_out) \(.state)"' <<<"$j")" = "null null down" ]
 }
 
-port_listening() {
-	nq "$1" ss -Hltn "sport = :$2" | grep -q LISTEN
-}
-
 # transfer FROM TO ADDR KBYTES: KBYTES random KiB over TCP from namespace
 # FROM to ADDR (in TO), intact; counted in TRANSFERS. Needs socat, ss.
 TRANSFERS=0

@@ -77,10 +77,7 @@ s.sendto(hdr + notify, peer)
 print("forged NO_PROPOSAL_CHOSEN sent", flush=True)
 ' "$UL4_B"
 fake=$BG_PID
-udp_bound() {
-	nq B ss -Hlun "sport = :500" | grep -q .
-}
-wait_for 5 udp_bound
+wait_for 5 udp_bound B 500
 start_overlayd A "$T_TMP/A.conf"
 wait_for 10 log_has A "the peer answers IKE_SA_INIT with NO_PROPOSAL_CHOSEN (unauthenticated): waiting 2 s for another answer"
 wait_for 5 proc_gone "$fake"

@@ -17,10 +17,6 @@ set -eu
 need_root
 need_cmd tcpdump socat ss
 
-port_listening() {
-	nq "$1" ss -Hltn "sport = :$2" | grep -q LISTEN
-}
-
 tcpdump_ready() {
 	grep -q "listening on" "$1"
 }

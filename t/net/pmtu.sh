@@ -20,10 +20,6 @@ need_cmd ping socat ss
 UL_B=203.0.113.2
 MTU_RE='mtu ?[=:]? ?[0-9]+'
 
-port_listening() {
-	nq "$1" ss -Hltn "sport = :$2" | grep -q LISTEN
-}
-
 # too_big LABEL SIZE ADDR: a DF ping of SIZE bytes to ADDR reports an MTU;
 # the MTU is left in $T_TMP/too_big.
 too_big() {

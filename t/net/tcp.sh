@@ -15,10 +15,6 @@ set -eu
 need_root
 need_cmd socat ss sha256sum
 
-port_listening() {
-	nq "$1" ss -Hltn "sport = :$2" | grep -q LISTEN
-}
-
 # transfer FROM TO ADDR MBYTES: send MBYTES random MiB from FROM to ADDR
 # (in TO) over TCP; compare digests.
 transfer() {
